@@ -1,0 +1,39 @@
+# Formica: one command each on a fresh Debian 12 machine.
+#   make demo   - install, build, start a local consortium and run the demo scenarios
+#   make test   - install, build, run every check CI runs
+BUILD ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build test test-long demo bench format clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+configure: $(BUILD)/build.ninja
+
+build: deps configure
+	ninja -C $(BUILD)
+
+test: build
+	JOBS=$(JOBS) scripts/test.sh
+
+test-long: build
+	FUZZ_SECONDS=300 FORMICA_LONG=1 JOBS=$(JOBS) scripts/test.sh
+
+demo: build
+	scripts/demo.sh
+
+bench: build
+	scripts/bench.sh
+
+format:
+	git ls-files -co --exclude-standard -- '*.h' '*.cpp' | grep -vE '^build' | xargs clang-format-14 -i
+
+clean:
+	rm -rf build build-asan build-fuzz

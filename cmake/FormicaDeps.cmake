@@ -1,0 +1,37 @@
+# Every dependency is a Debian 12 package installed by scripts/deps.sh; nothing downloads.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(OpenSSL 3.0 REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(SECP256K1 REQUIRED IMPORTED_TARGET libsecp256k1)
+pkg_check_modules(CRYPTOPP REQUIRED IMPORTED_TARGET libcrypto++)
+pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
+
+# Heavier or more specialised libraries: looked up here so that every layer names the same
+# imported targets; a layer links only what it uses.
+pkg_check_modules(GMP IMPORTED_TARGET gmp)
+pkg_check_modules(QRENCODE IMPORTED_TARGET libqrencode)
+pkg_check_modules(ZBAR IMPORTED_TARGET zbar)
+pkg_check_modules(PNG IMPORTED_TARGET libpng)
+pkg_check_modules(BOTAN IMPORTED_TARGET botan-2)
+find_package(RocksDB QUIET CONFIG)
+find_package(Boost 1.74 QUIET)
+find_path(DECAF_INCLUDE_DIR decaf/point_255.h PATH_SUFFIXES decaf)
+find_library(DECAF_LIBRARY NAMES decaf)
+if(DECAF_INCLUDE_DIR AND DECAF_LIBRARY)
+  add_library(formica_ext_decaf INTERFACE)
+  target_include_directories(formica_ext_decaf INTERFACE "${DECAF_INCLUDE_DIR}")
+  target_link_libraries(formica_ext_decaf INTERFACE "${DECAF_LIBRARY}")
+  add_library(Decaf::decaf ALIAS formica_ext_decaf)
+endif()
+
+if(FORMICA_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(FORMICA_BENCH AND NOT FORMICA_FUZZ)
+  find_package(benchmark REQUIRED)
+endif()

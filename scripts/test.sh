@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# What `make test` (and CI) runs, in order: static checks, unit tests, the same tests under
+# ASan+UBSan, then each libFuzzer target for a bounded time. Prints one closing line
+# `test: N passed, N failed`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+JOBS=${JOBS:-$(nproc)}
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+passed=0
+failed=0
+log=$(mktemp)
+
+step() { echo; echo "=== $*"; }
+tally_ctest() {  # reads a ctest log, adds its counts
+  local line p f
+  line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$1" | tail -1)
+  if [[ -z "$line" ]]; then failed=$((failed + 1)); return; fi
+  f=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+  local total
+  total=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$line")
+  p=$((total - f))
+  passed=$((passed + p)); failed=$((failed + f))
+}
+check() {  # name, command...: a single pass/fail check
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); else echo "FAILED: $name"; failed=$((failed + 1)); fi
+}
+
+step "static checks"
+check format tools/check_format.sh
+check layering tools/check_layers.sh
+
+step "unit tests (build/)"
+ctest --test-dir build -j"$JOBS" --output-on-failure 2>&1 | tee "$log"
+tally_ctest "$log"
+
+step "unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
+if cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFORMICA_SANITIZE=ON -DFORMICA_BENCH=OFF \
+     -DCMAKE_CXX_FLAGS="-O1" >/dev/null && ninja -C build-asan; then
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan -j"$JOBS" --output-on-failure -LE slow 2>&1 | tee "$log"
+  tally_ctest "$log"
+else
+  echo "FAILED: sanitizer build"; failed=$((failed + 1))
+fi
+
+step "fuzz targets, ${FUZZ_SECONDS}s each (build-fuzz/)"
+if CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+     -DFORMICA_FUZZ=ON >/dev/null && ninja -C build-fuzz; then
+  for target in $(cat build-fuzz/fuzz/targets.txt 2>/dev/null); do
+    corpus=$(mktemp -d)
+    seeds=fuzz/corpus/$target
+    [[ -d $seeds ]] || seeds=
+    if build-fuzz/fuzz/"$target" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=0 \
+         "$corpus" $seeds >"$log" 2>&1; then
+      echo "fuzz $target: ok ($(grep -Eo '#[0-9]+' "$log" | tail -1 | tr -d '#') runs)"
+      passed=$((passed + 1))
+    else
+      echo "FAILED: fuzz $target"; tail -40 "$log"; failed=$((failed + 1))
+    fi
+    rm -rf "$corpus"
+  done
+else
+  echo "FAILED: fuzz build"; failed=$((failed + 1))
+fi
+rm -f "$log"
+echo
+echo "test: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,21 @@
+#pragma once
+// One entry point per command group; main.cpp dispatches on the first word. Each group lives
+// in its own cmd_<group>.cpp so that the owners of different layers do not edit one file.
+
+#include <string>
+#include <vector>
+
+namespace formica::cli {
+
+using Words = std::vector<std::string>;  // the words after the group name
+
+int cmd_keygen(const Words& w);
+int cmd_sign(const Words& w);
+int cmd_verify(const Words& w);
+int cmd_hash(const Words& w);
+int cmd_trace(const Words& w);
+int cmd_remit(const Words& w);
+int cmd_zk(const Words& w);
+int cmd_guard(const Words& w);
+
+}  // namespace formica::cli
