@@ -11,7 +11,7 @@ PACKAGES=(
   libsodium-dev libssl-dev libsecp256k1-dev libcrypto++-dev libbotan-2-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev libxml2-dev
   librocksdb-dev libboost-dev libdecaf-dev libgmp-dev
-  libqrencode-dev libzbar-dev zbar-tools libpng-dev
+  libqrencode-dev libzbar-dev zbar-tools libpng-dev libjpeg-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
 )
