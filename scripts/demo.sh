@@ -1,16 +1,33 @@
 #!/usr/bin/env bash
-# `make demo`: shows what Formica can do today. Later issues grow this into a local consortium
-# with every registered scenario and the web console.
+# `make demo`: starts a local development network, runs the demo scenarios against it, prints
+# where to reach it and how to stop it, and exits leaving it running.
+# (BFT consensus, the web console and the application scenarios join as their issues land.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-F=build/formica
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-echo "== formica: what is built"
-$F --help
+F=$PWD/build/formica
+DIR=${FORMICA_DEMO_DIR:-$PWD/demo-net}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+if [[ -d $DIR ]]; then
+  "$F" net down --dir "$DIR" >/dev/null 2>&1 || true
+  rm -rf "$DIR"
+fi
+echo "== a local consortium: 2 organisations, 1 validator"
+"$F" net init --dir "$DIR" --orgs 2 --validators 1
+"$F" net up --dir "$DIR"
+RPC=$(sed -n 's/.*"rpc_port": \([0-9]*\).*/\1/p' "$DIR/net.json" | head -1)
+RPC=http://127.0.0.1:$RPC
+
 for f in scripts/demo.d/*.sh; do
   [[ -f $f ]] || continue
   echo
   echo "== $(sed -n 's/^# demo: //p' "$f" | head -1)"
-  F=$F WORK=$work bash "$f"
+  F=$F WORK=$WORK NET=$DIR RPC=$RPC bash "$f"
 done
+
+echo
+echo "== the network is running"
+"$F" net status --dir "$DIR"
+echo "JSON-RPC: $RPC   (try: $F query block latest --rpc $RPC)"
+echo "stop it:  $F net down --dir $DIR"

@@ -15,7 +15,14 @@ int cmd_verify(const Words& w);
 int cmd_hash(const Words& w);
 int cmd_trace(const Words& w);
 int cmd_remit(const Words& w);
-int cmd_zk(const Words& w);
 int cmd_guard(const Words& w);
+int cmd_node(const Words& w);
+int cmd_net(const Words& w);
+int cmd_query(const Words& w);
+int cmd_pay(const Words& w);
+int cmd_account(const Words& w);
+int cmd_asset(const Words& w);
+int cmd_proof(const Words& w);
+int cmd_bench(const Words& w);
 
 }  // namespace formica::cli

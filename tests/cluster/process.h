@@ -1,0 +1,46 @@
+#pragma once
+// Helpers for multi-process tests: a temporary local network, free loopback ports, and
+// `formica node` child processes that can be SIGKILLed and restarted.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "formica/codec/json.h"
+#include "formica/node/local_net.h"
+
+namespace formica::testing {
+
+// A port on 127.0.0.1 that was free a moment ago.
+std::uint16_t free_port();
+
+// Runs `formica ARGS...` and returns its exit code, with stdout in *out (if given).
+int run_cli(const std::vector<std::string>& args, std::string* out = nullptr, std::string* err = nullptr);
+
+class NodeProcess {
+ public:
+  explicit NodeProcess(std::filesystem::path config) : config_(std::move(config)) {}
+  ~NodeProcess() { kill_hard(); }
+  bool start();      // spawns and waits (up to 30 s) until it answers RPC
+  void kill_hard();  // SIGKILL and reap
+  bool stop();       // SIGTERM and reap; true when it exited 0
+  pid_t pid() const { return pid_; }
+
+ private:
+  std::filesystem::path config_;
+  pid_t pid_ = -1;
+};
+
+// A fresh one-node network in a temporary directory, with its RPC on a free port.
+struct TempNet {
+  std::filesystem::path dir;
+  node::LocalNet net;
+  std::string rpc_url;
+  explicit TempNet(const std::string& name);
+  ~TempNet();
+};
+
+}  // namespace formica::testing
