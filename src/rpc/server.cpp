@@ -446,7 +446,10 @@ Status Server::start() {
 void Server::stop() {
   Impl& m = *impl_;
   if (!m.ioc) return;
-  m.running = false;
+  {
+    std::unique_lock lock(m.publish_mu);
+    m.running = false;
+  }
   m.lifeline->kill();  // from here on nothing is posted into the context
   m.ioc->stop();
   for (auto& t : m.threads) t.join();
@@ -454,6 +457,9 @@ void Server::stop() {
   m.pool->stop();  // running handlers finish; their answers are dropped
   m.subscriptions.clear();
   m.acceptor.reset();
+  // Queued handler tasks may hold replies bound to connection strands: drop them while the
+  // io_context (which owns the strand service) is still alive.
+  m.pool.reset();
   m.ioc.reset();  // destroys every connection's coroutine, closing its socket
   {
     std::lock_guard lock(m.state_mu);
@@ -461,7 +467,6 @@ void Server::stop() {
     m.past_bad += m.dispatcher->bad_requests();
     m.dispatcher.reset();
   }
-  m.pool.reset();
   m.bound_port = 0;
 }
 
@@ -470,6 +475,7 @@ bool Server::running() const { return impl_->running.load(); }
 std::uint16_t Server::port() const { return impl_->bound_port.load(); }
 
 std::size_t Server::publish(std::string_view topic, const Json& result) {
+  std::shared_lock lock(impl_->publish_mu);
   if (!impl_->running.load()) return 0;
   std::size_t overflowed = 0;
   const std::size_t queued = impl_->subscriptions.publish(topic, result, overflowed);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -43,6 +44,13 @@ struct Lifeline {
     asio::post(ex, std::forward<F>(f));
     return true;
   }
+  // Runs f under the lifeline's lock, only while alive: whatever f touches (and releases) is
+  // done before kill() returns.
+  template <class F>
+  void run_if_alive(F&& f) {
+    std::lock_guard lock(mu);
+    if (alive) f();
+  }
   void kill() {
     std::lock_guard lock(mu);
     alive = false;
@@ -65,12 +73,16 @@ template <class T>
 std::function<void(T)> waiter_completion(const std::shared_ptr<Lifeline>& life,
                                          const std::shared_ptr<Waiter<T>>& w) {
   return [life, weak = std::weak_ptr<Waiter<T>>(w)](T value) {
-    auto strong = weak.lock();
-    if (!strong) return;
-    const auto ex = strong->timer.get_executor();
-    life->post(ex, [w = std::move(strong), v = std::move(value)]() mutable {
-      w->value = std::move(v);
-      w->timer.cancel();
+    // All of it under the lifeline: a completion racing stop() must not keep the last
+    // reference to a waiter (and so to its strand) past the io_context's destruction.
+    life->run_if_alive([&] {
+      auto strong = weak.lock();
+      if (!strong) return;
+      const auto ex = strong->timer.get_executor();
+      asio::post(ex, [w = std::move(strong), v = std::move(value)]() mutable {
+        w->value = std::move(v);
+        w->timer.cancel();
+      });
     });
   };
 }
@@ -119,6 +131,10 @@ struct Server::Impl {
   SubscriptionRegistry subscriptions;
 
   std::atomic<bool> running{false};
+  // publish() holds this shared while it touches subscriptions; stop() takes it exclusively to
+  // end running, so no publish is still holding a subscription (and its strand) when the
+  // io_context that owns the strands is destroyed.
+  std::shared_mutex publish_mu;
   std::atomic<std::uint16_t> bound_port{0};
   std::atomic<std::uint64_t> open{0};
   std::atomic<std::uint64_t> accepted{0};
