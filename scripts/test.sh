@@ -36,11 +36,7 @@ tally_ctest "$log"
 
 # The multi-process cluster tests (real node processes, fsyncs, SIGKILL) run in the normal
 # build only; under the sanitizers they would measure the sanitizer, not the node.
-# Known bug, excluded from the sanitizer run only (it passes in the normal build): a Reply
-# invoked after rpc::Server::stop() can release the last reference to a connection's strand
-# after the io_context that owns the strand service is gone (heap-use-after-free at
-# shutdown). Tracked in the issue notes; remove this exclusion with the fix.
-ASAN_EXCLUDE='^(Cluster|Cli)\.|^WsTest\.StopWithOpenSubscriptions$'
+ASAN_EXCLUDE='^(Cluster|Cli)\.'
 step "unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
 if cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFORMICA_SANITIZE=ON -DFORMICA_BENCH=OFF \
      -DCMAKE_CXX_FLAGS="-O1" >/dev/null && ninja -C build-asan; then

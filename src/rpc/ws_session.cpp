@@ -124,9 +124,14 @@ asio::awaitable<void> run_ws_session(Server::Impl& impl, beast::tcp_stream strea
   auto s = std::make_shared<WsState>(std::move(stream), ex);
   std::shared_ptr<Lifeline> life = impl.lifeline;
   std::weak_ptr<WsState> weak = s;
-  s->outbox = std::make_shared<Outbox>(impl.options.ws_max_queued, [life, weak, ex] {
-    life->post(ex, [weak] {
-      if (auto strong = weak.lock()) kick(*strong);
+  // Like the reply completion below: no executor captured, all of it under the lifeline.
+  s->outbox = std::make_shared<Outbox>(impl.options.ws_max_queued, [life, weak] {
+    life->run_if_alive([&] {
+      auto strong = weak.lock();
+      if (!strong) return;
+      asio::post(strong->wake_timer.get_executor(), [weak] {
+        if (auto conn = weak.lock()) kick(*conn);
+      });
     });
   });
 
@@ -185,13 +190,20 @@ asio::awaitable<void> run_ws_session(Server::Impl& impl, beast::tcp_stream strea
     const std::string text = beast::buffers_to_string(buffer.data());
     ++s->inflight;
     // The response comes back on any thread; it is queued on the strand, in completion order.
-    dispatcher.dispatch(text, &builtin, [life, weak, ex](std::string response) {
-      life->post(ex, [weak, response = std::move(response)]() mutable {
+    // The completion holds no executor of its own (only a weak reference to the connection),
+    // and does everything under the lifeline: a reply kept by a method handler and invoked or
+    // destroyed after Server::stop() can then never be the last owner of this strand.
+    dispatcher.dispatch(text, &builtin, [life, weak](std::string response) {
+      life->run_if_alive([&] {
         auto strong = weak.lock();
         if (!strong) return;
-        --strong->inflight;
-        strong->slot_timer.cancel();
-        if (!response.empty() && !strong->closed) strong->outbox->push_response(std::move(response));
+        asio::post(strong->slot_timer.get_executor(), [weak, response = std::move(response)]() mutable {
+          auto conn = weak.lock();
+          if (!conn) return;
+          --conn->inflight;
+          conn->slot_timer.cancel();
+          if (!response.empty() && !conn->closed) conn->outbox->push_response(std::move(response));
+        });
       });
     });
   }
