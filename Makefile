@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps configure build test test-long demo bench format clean
+.PHONY: all deps configure build test test-long demo bench format clean web
 
 all: build
 
@@ -34,6 +34,10 @@ demo: build
 
 bench: build
 	scripts/bench.sh
+
+# The TypeScript SDK and web console: npm ci, vitest, web/dist, browser tests (docs/web.md).
+web: build
+	scripts/web_test.sh
 
 format:
 	git ls-files -co --exclude-standard -- '*.h' '*.cpp' | grep -vE '^build' | xargs clang-format-14 -i

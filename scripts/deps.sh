@@ -14,7 +14,24 @@ PACKAGES=(
   libqrencode-dev libzbar-dev zbar-tools libpng-dev libjpeg-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # web console browser tests (playwright-core drives Debian's chromium; no browser download)
+  chromium chromium-driver fonts-liberation
 )
+
+# The TypeScript SDK and the web console (npm registry, committed lockfiles). Idempotent: a
+# folder whose node_modules is newer than its lockfile is left alone; offline-tolerant.
+npm_deps() {
+  local root d
+  root=$(cd "$(dirname "$0")/.." && pwd)
+  if ! command -v npm >/dev/null; then echo "deps: npm not found: skipping sdk/ts and web (needs Node.js 20+)"; return 0; fi
+  for d in sdk/ts web; do
+    [[ -f $root/$d/package-lock.json ]] || continue
+    [[ $root/$d/node_modules/.package-lock.json -nt $root/$d/package-lock.json ]] && continue
+    echo "deps: npm ci in $d"
+    (cd "$root/$d" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error) ||
+      echo "deps: npm ci failed in $d (registry unreachable?); scripts/web_test.sh retries" >&2
+  done
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -24,6 +41,7 @@ for p in "${PACKAGES[@]}"; do
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "deps: all ${#PACKAGES[@]} packages present"
+  npm_deps
   exit 0
 fi
 
@@ -37,3 +55,4 @@ echo "deps: installing ${#missing[@]} packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get update -q
 "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+npm_deps
