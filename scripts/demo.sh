@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: starts a local development network, runs the demo scenarios against it, prints
 # where to reach it and how to stop it, and exits leaving it running.
-# (BFT consensus, the web console and the application scenarios join as their issues land.)
+# (The web console and the application scenarios join as their issues land.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 F=$PWD/build/formica
@@ -13,8 +13,10 @@ if [[ -d $DIR ]]; then
   "$F" net down --dir "$DIR" >/dev/null 2>&1 || true
   rm -rf "$DIR"
 fi
-echo "== a local consortium: 2 organisations, 1 validator"
-"$F" net init --dir "$DIR" --orgs 2 --validators 1
+echo "== the web console (web/dist)"
+scripts/web_test.sh --build-only >/dev/null || { echo "demo: building the web console failed (run scripts/web_test.sh --build-only)"; exit 1; }
+echo "== a local consortium: 4 organisations, 4 validators (BFT, f = 1)"
+"$F" net init --dir "$DIR" --orgs 4 --validators 4 --static-dir "$PWD/web/dist"
 "$F" net up --dir "$DIR"
 RPC=$(sed -n 's/.*"rpc_port": \([0-9]*\).*/\1/p' "$DIR/net.json" | head -1)
 RPC=http://127.0.0.1:$RPC
@@ -29,5 +31,6 @@ done
 echo
 echo "== the network is running"
 "$F" net status --dir "$DIR"
+echo "web console: $RPC/"
 echo "JSON-RPC: $RPC   (try: $F query block latest --rpc $RPC)"
 echo "stop it:  $F net down --dir $DIR"

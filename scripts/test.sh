@@ -34,6 +34,16 @@ step "unit tests (build/)"
 ctest --test-dir build -j"$JOBS" --output-on-failure 2>&1 | tee "$log"
 tally_ctest "$log"
 
+step "web console and TypeScript SDK (scripts/web_test.sh: vitest, build, headless chromium)"
+scripts/web_test.sh 2>&1 | tee "$log"
+line=$(grep -E '^web: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+if [[ -n $line ]]; then
+  passed=$((passed + $(sed -E 's/^web: ([0-9]+) passed.*/\1/' <<<"$line")))
+  failed=$((failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
+else
+  echo "FAILED: web tests printed no summary"; failed=$((failed + 1))
+fi
+
 # The multi-process cluster tests (real node processes, fsyncs, SIGKILL) run in the normal
 # build only; under the sanitizers they would measure the sanitizer, not the node.
 ASAN_EXCLUDE='^(Cluster|Cli)\.'

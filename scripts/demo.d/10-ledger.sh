@@ -9,6 +9,6 @@ for i in 1 2 3; do "$F" pay transfer --rpc "$RPC" --key "$T0" --to "$TO" --asset
 echo "balances of org1's treasury:"
 "$F" query balance "$TO" --rpc "$RPC"
 echo "the balance, proved against block $("$F" query block latest --rpc "$RPC" --json | sed -n 's/.*"height":\([0-9]*\).*/\1/p')'s state root:"
-"$F" proof verify --balance "$TO" --asset FMC --rpc "$RPC"
+"$F" proof verify --balance "$TO" --asset FMC --rpc "$RPC" --genesis "$NET/genesis.json"
 echo "a transfer the sender cannot afford is refused (exit 1):"
 "$F" pay transfer --rpc "$RPC" --key "$T1" --to "$TO" --asset FMC --amount 99999999999 --wait || echo "(exit $?)"

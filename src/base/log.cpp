@@ -3,6 +3,7 @@
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include <chrono>
 #include <string>
 
 namespace formica::base::log {
@@ -26,6 +27,9 @@ void init(Level level, std::string_view file) {
   }
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
+  // Lower levels reach the file within a second, so a node killed with SIGKILL leaves a log
+  // that says what it was doing.
+  spdlog::flush_every(std::chrono::seconds(1));
 }
 
 bool parse_level(std::string_view text, Level& out) {

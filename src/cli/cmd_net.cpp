@@ -67,8 +67,14 @@ std::vector<node::LocalNode> select(const node::LocalNet& net, const std::vector
 }
 
 int net_init(const std::vector<std::string>& w) {
-  auto args = Args::parse(
-      w, {{"dir"}, {"orgs"}, {"validators"}, {"base-port"}, {"scheme"}, {"chain-id"}, {"json", false}});
+  auto args = Args::parse(w, {{"dir"},
+                              {"orgs"},
+                              {"validators"},
+                              {"base-port"},
+                              {"scheme"},
+                              {"chain-id"},
+                              {"static-dir"},
+                              {"json", false}});
   if (!args.ok()) return fail(kExitUsage, "net init", args.error().message);
   node::LocalNetOptions o;
   auto dir = args->get("dir");
@@ -87,6 +93,7 @@ int net_init(const std::vector<std::string>& w) {
     return fail(kExitUsage, "net init", "--validators must be 1..16");
   if (!num("base-port", o.base_port, 1024, 65000))
     return fail(kExitUsage, "net init", "--base-port must be 1024..65000");
+  if (auto sd = args->get("static-dir")) o.static_dir = *sd;
   if (auto s = args->get("scheme")) {
     auto sc = crypto::parse_scheme(*s);
     if (!sc.ok()) return fail(kExitUsage, "net init", sc.error().message);

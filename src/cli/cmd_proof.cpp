@@ -3,19 +3,26 @@
 //   formica proof verify --state-key HEX [--height H]          ask a node, then verify
 //   formica proof verify --balance ADDRESS --asset CODE [--height H]
 //   formica proof verify --in FILE                              a saved get_state response
+//   [--genesis FILE]   the validator set to trust (default: DIR/genesis.json with --net)
 //
-// The header is trusted only through its hash: the header's encoding must hash to the block
-// hash given, and the proof must lead from the key to the header's state root. (Once BFT
-// consensus lands, the header's quorum certificate is checked against the validator set too.)
+// The proof must lead from the key to the header's state root, and the header must hash to
+// the block hash given. When asking a node, the header is then checked like a light client
+// does, without trusting that node: the node's certificate for that height (or a later one) is
+// a consensus block whose exec names a header, and a quorum certificate of 2f+1 validators of
+// genesis over that block; headers in between are linked by parent hashes.
 // Exit 0 valid, 1 invalid, 2 malformed, 3 unreachable.
+#include <chrono>
 #include <iostream>
+#include <thread>
 
 #include "client_util.h"
 #include "commands.h"
 #include "formica/base/encoding.h"
 #include "formica/codec/binary.h"
+#include "formica/consensus/verify.h"
 #include "formica/crypto/address.h"
 #include "formica/ledger/block.h"
+#include "formica/ledger/genesis.h"
 #include "formica/ledger/state.h"
 #include "formica/storage/state_proof.h"
 
@@ -62,12 +69,69 @@ Result<std::string> verify_response(const Json& r) {
          base::to_hex(actual) + ")";
 }
 
+Result<std::string> read_text_file(const std::string& path) {
+  FORMICA_ASSIGN_OR_RETURN(Bytes b, read_input(path));
+  return std::string(as_chars(b));
+}
+
+// Checks the header (height `h`, hash `header_hash`) through the node's certificate against
+// the validator set of `genesis`. Returns a description.
+Result<std::string> verify_certified(rpc::Client& client, const ledger::Genesis& genesis, std::uint64_t h,
+                                     const crypto::Hash32& header_hash) {
+  std::vector<consensus::Validator> vals;
+  for (const auto& v : genesis.validators) vals.push_back({v.name, v.org, v.scheme, v.public_key, v.address});
+  if (vals.empty())
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "genesis names no validators: nothing to check a certificate against");
+  FORMICA_ASSIGN_OR_RETURN(auto vs, consensus::ValidatorSet::create(std::move(vals)));
+  const consensus::ChainParams params{genesis.rules.chain_id, genesis.rules.hash_alg};
+  // The newest header is certified a moment after it is final (by the next block's QC).
+  Result<Json> answer = client.call("get_certificate", Json{{"height", h}});
+  for (int i = 0; i < 50 && !answer.ok() && answer.code() == ErrorCode::kNotFound; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    answer = client.call("get_certificate", Json{{"height", h}});
+  }
+  FORMICA_ASSIGN_OR_RETURN(Json cert, std::move(answer));
+  if (!cert.is_object() || !cert.contains("block_encoded") || !cert.contains("qc_encoded"))
+    return make_error(ErrorCode::kMalformed, "not a certificate");
+  FORMICA_ASSIGN_OR_RETURN(Bytes bb, base::from_hex(cert["block_encoded"].get<std::string>()));
+  FORMICA_ASSIGN_OR_RETURN(Bytes qb, base::from_hex(cert["qc_encoded"].get<std::string>()));
+  FORMICA_ASSIGN_OR_RETURN(auto block, codec::decode<consensus::BlockHeaderOnly>(bb));
+  FORMICA_ASSIGN_OR_RETURN(auto qc, codec::decode<consensus::QuorumCert>(qb));
+  FORMICA_ASSIGN_OR_RETURN(consensus::BlockId id, consensus::block_id(params, block));
+  if (qc.block_id != id) return make_error(ErrorCode::kVerificationFailed, "the QC certifies another block");
+  if (auto s = consensus::verify_qc(vs, qc, params); !s.ok())
+    return make_error(ErrorCode::kVerificationFailed, "quorum certificate: " + s.error().message);
+  // Walk from the certified header back to ours by parent hashes.
+  std::uint64_t at = block.exec.height;
+  crypto::Hash32 expect = block.exec.header_hash;
+  if (at < h) return make_error(ErrorCode::kVerificationFailed, "certificate is for a lower height");
+  if (at - h > 10'000) return make_error(ErrorCode::kUnsupported, "certified header too far above this one");
+  while (at > h) {
+    FORMICA_ASSIGN_OR_RETURN(Json b, client.call("get_block", Json{{"height", at}}));
+    FORMICA_ASSIGN_OR_RETURN(Bytes hb, base::from_hex(b.value("header_encoded", "")));
+    FORMICA_ASSIGN_OR_RETURN(auto hdr, codec::decode<ledger::BlockHeader>(hb));
+    FORMICA_ASSIGN_OR_RETURN(crypto::Hash32 got, ledger::header_hash(hdr, genesis.rules.hash_alg));
+    if (got != expect || hdr.height != at)
+      return make_error(ErrorCode::kVerificationFailed,
+                        "header chain broken at height " + std::to_string(at));
+    expect = hdr.parent_hash;
+    --at;
+  }
+  if (expect != header_hash)
+    return make_error(ErrorCode::kVerificationFailed, "the certified chain does not contain this header");
+  return "certified by " + std::to_string(qc.signatures.size()) + " of " + std::to_string(vs.size()) +
+         " validators (quorum " + std::to_string(vs.quorum()) + ") in round " + std::to_string(block.round) +
+         (block.exec.height == h ? std::string() : ", through height " + std::to_string(block.exec.height));
+}
+
 }  // namespace
 
 int cmd_proof(const Words& w) {
   if (w.empty() || w[0] != "verify") return fail(kExitUsage, "proof", "expected: proof verify ...");
-  auto args = Args::parse(Words(w.begin() + 1, w.end()),
-                          client_options({{"state-key"}, {"balance"}, {"asset"}, {"height"}, {"in"}}));
+  auto args =
+      Args::parse(Words(w.begin() + 1, w.end()),
+                  client_options({{"state-key"}, {"balance"}, {"asset"}, {"height"}, {"in"}, {"genesis"}}));
   if (!args.ok()) return fail(kExitUsage, "proof verify", args.error().message);
   Json response;
   if (auto in = args->get("in")) {
@@ -102,7 +166,37 @@ int cmd_proof(const Words& w) {
   }
   auto v = verify_response(response);
   if (!v.ok()) return fail("proof verify", v.error());
-  return print_result(*args, Json{{"valid", true}, {"detail", *v}}, *v);
+  std::string detail = *v;
+  Json out = {{"valid", true}};
+  if (!args->get("in")) {
+    // The light-client check of the header itself.
+    std::optional<std::string> genesis_file = args->get("genesis");
+    if (!genesis_file && args->get("net")) genesis_file = *args->get("net") + "/genesis.json";
+    if (!genesis_file) {
+      detail += "; header NOT checked against the validator set (give --genesis or --net)";
+      out["certified"] = false;
+    } else {
+      auto text = read_text_file(*genesis_file);
+      if (!text.ok()) return fail(kExitUsage, "proof verify", *genesis_file + ": " + text.error().message);
+      auto genesis = ledger::parse_genesis(*text);
+      if (!genesis.ok()) return fail(kExitUsage, "proof verify", genesis.error().message);
+      auto url = resolve_rpc(*args);
+      if (!url.ok()) return fail("proof verify", url.error());
+      rpc::Client client(*url);
+      auto hb = base::from_hex(response["header_encoded"].get<std::string>());
+      auto header =
+          hb.ok() ? codec::decode<ledger::BlockHeader>(*hb) : Result<ledger::BlockHeader>(hb.error());
+      if (!header.ok()) return fail("proof verify", header.error());
+      auto hh = ledger::header_hash(*header, genesis->rules.hash_alg);
+      if (!hh.ok()) return fail("proof verify", hh.error());
+      auto c = verify_certified(client, *genesis, header->height, *hh);
+      if (!c.ok()) return fail("proof verify", c.error());
+      detail += "; header " + *c;
+      out["certified"] = true;
+    }
+  }
+  out["detail"] = detail;
+  return print_result(*args, out, detail);
 }
 
 }  // namespace formica::cli

@@ -84,7 +84,7 @@ Result<std::unique_ptr<Chain>> Chain::open(storage::KvStore& kv, const Genesis& 
   g.block.header.chain_id = genesis.rules.chain_id;
   g.block.header.height = 0;
   for (const auto& [k, v] : overlay.writes()) g.updates.push_back({k, v});
-  FORMICA_TRY(c->write_block(g, true));
+  FORMICA_TRY(c->write_block(g, true, nullptr));
   return c;
 }
 
@@ -132,15 +132,16 @@ Result<ExecutedBlock> Chain::execute(std::vector<Transaction> txs, std::vector<H
   return out;
 }
 
-Status Chain::commit(const ExecutedBlock& block) {
+Status Chain::commit(const ExecutedBlock& block, const storage::WriteBatch* extra) {
   BlockHeader parent = head();
   if (block.block.header.height != parent.height + 1 || block.block.header.parent_hash != head_hash())
     return make_error(ErrorCode::kFailedPrecondition, "block does not extend the head");
-  return write_block(block, false);
+  return write_block(block, false, extra);
 }
 
-Status Chain::write_block(const ExecutedBlock& eb, bool genesis) {
+Status Chain::write_block(const ExecutedBlock& eb, bool genesis, const storage::WriteBatch* extra) {
   storage::WriteBatch batch;
+  if (extra != nullptr) batch.append(*extra);
   ExecutedBlock copy_for_genesis;
   const ExecutedBlock* b = &eb;
   if (genesis) {

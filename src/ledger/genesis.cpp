@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "formica/base/encoding.h"
 #include "formica/codec/json.h"
 #include "formica/crypto/address.h"
 #include "formica/ledger/accounts.h"
@@ -49,7 +50,7 @@ Result<Genesis> parse_genesis(std::string_view json_text) {
   const Json& root = *parsed;
   FORMICA_TRY(only_members(root,
                            {"chain_id", "hash_alg", "schemes", "orgs", "accounts", "assets", "balances",
-                            "validators", "consensus", "genesis_time"},
+                            "validators", "ca_roots", "consensus", "genesis_time"},
                            "genesis"));
   Genesis g;
   FORMICA_ASSIGN_OR_RETURN(g.rules.chain_id, str(root, "chain_id", "genesis"));
@@ -120,6 +121,53 @@ Result<Genesis> parse_genesis(std::string_view json_text) {
     if (!v) return bad("balances[].amount must be a decimal string");
     bal.amount = *v;
     g.balances.push_back(std::move(bal));
+  }
+  std::set<std::string> names;
+  std::set<Bytes> keys;
+  for (const auto& v : array_member(root, "validators")) {
+    FORMICA_TRY(only_members(v, {"name", "org", "scheme", "public_key"}, "validators[]"));
+    GenesisValidator val;
+    FORMICA_ASSIGN_OR_RETURN(val.name, str(v, "name", "validators[]"));
+    if (!valid_name(val.name)) return bad("validator name '" + val.name + "' must be 1..32 of [a-z0-9_-]");
+    if (!names.insert(val.name).second) return bad("validator '" + val.name + "' listed twice");
+    FORMICA_ASSIGN_OR_RETURN(val.org, str(v, "org", "validators[]"));
+    if (orgs.count(val.org) == 0) return bad("validator of unknown org '" + val.org + "'");
+    FORMICA_ASSIGN_OR_RETURN(std::string scheme, str(v, "scheme", "validators[]"));
+    auto sc = crypto::parse_scheme(scheme);
+    if (!sc.ok()) return bad("validators[].scheme: " + sc.error().message);
+    if (g.rules.schemes.count(*sc) == 0)
+      return bad("validator scheme '" + scheme + "' not allowed by schemes");
+    val.scheme = *sc;
+    FORMICA_ASSIGN_OR_RETURN(std::string key_hex, str(v, "public_key", "validators[]"));
+    auto key_bytes = base::from_hex(key_hex);
+    if (!key_bytes.ok()) return bad("validators[].public_key must be hex");
+    auto key = crypto::PublicKey::from_bytes(val.scheme, *key_bytes);
+    if (!key.ok()) return bad("validators[].public_key: " + key.error().message);
+    if (!keys.insert(*key_bytes).second) return bad("two validators share a key");
+    val.public_key = std::move(*key_bytes);
+    val.address = crypto::Address::of(*key).to_bytes();
+    g.validators.push_back(std::move(val));
+  }
+  if (root.contains("ca_roots")) {
+    if (!root["ca_roots"].is_object()) return bad("ca_roots must be an object of org -> PEM");
+    for (auto it = root["ca_roots"].begin(); it != root["ca_roots"].end(); ++it) {
+      if (orgs.count(it.key()) == 0) return bad("ca_roots of unknown org '" + it.key() + "'");
+      if (!it.value().is_string()) return bad("ca_roots values must be PEM strings");
+      g.ca_roots[it.key()] = it.value().get<std::string>();
+    }
+  }
+  for (const auto& v : g.validators)
+    if (g.validators.size() > 1 && g.ca_roots.count(v.org) == 0)
+      return bad("validator '" + v.name + "': no CA root for its org '" + v.org + "'");
+  if (root.contains("consensus")) {
+    FORMICA_TRY(only_members(root["consensus"], {"timeout_ms"}, "consensus"));
+    const Json& c = root["consensus"];
+    if (c.contains("timeout_ms")) {
+      if (!c["timeout_ms"].is_number_unsigned() || c["timeout_ms"].get<std::uint64_t>() < 50 ||
+          c["timeout_ms"].get<std::uint64_t>() > 600000)
+        return bad("consensus.timeout_ms must be an integer 50..600000");
+      g.consensus_timeout_ms = c["timeout_ms"].get<std::uint64_t>();
+    }
   }
   g.raw_json = root.dump();
   return g;

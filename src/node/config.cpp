@@ -28,7 +28,7 @@ Result<NodeConfig> load_node_config(const std::filesystem::path& file) {
   if (!j.is_object()) return bad(f, "must be a JSON object");
   for (auto it = j.begin(); it != j.end(); ++it) {
     static const char* known[] = {"name", "org",        "data_dir", "genesis", "key", "key_password_file",
-                                  "rpc",  "static_dir", "block",    "state",   "log"};
+                                  "rpc",  "static_dir", "block",    "state",   "log", "p2p"};
     bool ok = false;
     for (auto* k : known) ok = ok || it.key() == k;
     if (!ok) return bad(f, "unknown member '" + it.key() + "'");
@@ -102,6 +102,34 @@ Result<NodeConfig> load_node_config(const std::filesystem::path& file) {
       c.log_file = p.is_absolute() ? p : base / p;
       return ok_status();
     }());
+  }
+  if (j.contains("p2p")) {
+    const Json& p = j["p2p"];
+    if (!p.is_object()) return bad(f, "\"p2p\" must be an object");
+    if (p.contains("address")) {
+      if (!p["address"].is_string()) return bad(f, "p2p.address must be a string");
+      c.p2p_address = p["address"].get<std::string>();
+    }
+    if (!p.contains("port") || !p["port"].is_number_unsigned() || p["port"].get<std::uint64_t>() > 65535)
+      return bad(f, "p2p.port must be 0..65535");
+    c.p2p_port = static_cast<std::uint16_t>(p["port"].get<std::uint64_t>());
+    for (const char* key : {"cert", "key"}) {
+      if (!p.contains(key) || !p[key].is_string() || p[key].get<std::string>().empty())
+        return bad(f, std::string("p2p.") + key + " must be a file name");
+      std::filesystem::path v(p[key].get<std::string>());
+      (std::string(key) == "cert" ? c.tls_cert : c.tls_key) = v.is_absolute() ? v : base / v;
+    }
+    if (p.contains("peers")) {
+      if (!p["peers"].is_array()) return bad(f, "p2p.peers must be an array");
+      for (const auto& e : p["peers"]) {
+        if (!e.is_object() || !e.contains("name") || !e["name"].is_string() || !e.contains("host") ||
+            !e["host"].is_string() || !e.contains("port") || !e["port"].is_number_unsigned() ||
+            e["port"].get<std::uint64_t>() == 0 || e["port"].get<std::uint64_t>() > 65535)
+          return bad(f, "p2p.peers[] must be {name, host, port}");
+        c.peers.push_back({e["name"].get<std::string>(), e["host"].get<std::string>(),
+                           static_cast<std::uint16_t>(e["port"].get<std::uint64_t>())});
+      }
+    }
   }
   return c;
 }

@@ -8,6 +8,7 @@
 #include "formica/base/encoding.h"
 #include "formica/codec/json.h"
 #include "formica/crypto/address.h"
+#include "formica/net/tls_identity.h"
 
 #include <sodium.h>
 
@@ -35,8 +36,13 @@ Result<std::string> read_text(const fs::path& p) {
   return ss.str();
 }
 
-// A fresh key saved as KEY + KEY.pass; returns its address text.
-Result<std::string> make_key(const fs::path& key_file, crypto::Scheme scheme, const crypto::KdfParams& kdf) {
+struct MadeKey {
+  std::string address;
+  std::string public_key_hex;
+};
+
+// A fresh key saved as KEY + KEY.pass.
+Result<MadeKey> make_key(const fs::path& key_file, crypto::Scheme scheme, const crypto::KdfParams& kdf) {
   auto key = crypto::PrivateKey::generate(scheme);
   Bytes pw(18);
   randombytes_buf(pw.data(), pw.size());
@@ -47,7 +53,7 @@ Result<std::string> make_key(const fs::path& key_file, crypto::Scheme scheme, co
   FORMICA_TRY(write_text(key_file, *text, 0600));
   FORMICA_TRY(write_text(fs::path(key_file.string() + ".pass"), password + "\n", 0600));
   secure_zero(password.data(), password.size());
-  return crypto::Address::of(key.public_key()).to_string();
+  return MadeKey{crypto::Address::of(key.public_key()).to_string(), base::to_hex(key.public_key().bytes())};
 }
 
 }  // namespace
@@ -56,9 +62,6 @@ Result<LocalNet> init_local_net(const LocalNetOptions& o) {
   if (o.orgs < 1 || o.orgs > 16) return make_error(ErrorCode::kInvalidArgument, "--orgs must be 1..16");
   if (o.validators < 1 || o.validators > 16)
     return make_error(ErrorCode::kInvalidArgument, "--validators must be 1..16");
-  if (o.validators > 1)
-    return make_error(ErrorCode::kUnsupported,
-                      "more than one validator needs BFT consensus, which this build does not have yet");
   if (static_cast<int>(o.base_port) + 100 + o.validators > 65535)
     return make_error(ErrorCode::kInvalidArgument, "--base-port too high");
   std::error_code ec;
@@ -82,14 +85,23 @@ Result<LocalNet> init_local_net(const LocalNetOptions& o) {
   genesis["accounts"] = Json::array();
   genesis["balances"] = Json::array();
   std::string issuer;
+  std::vector<net::TlsIdentity> cas;
+  genesis["ca_roots"] = Json::object();
   for (int i = 0; i < o.orgs; ++i) {
     std::string org = "org" + std::to_string(i);
     net.orgs.push_back(org);
     fs::path od = o.dir / "orgs" / org;
     fs::create_directories(od, ec);
     if (ec) return make_error(ErrorCode::kIo, od.string() + ": " + ec.message());
-    FORMICA_ASSIGN_OR_RETURN(std::string admin, make_key(od / "admin.key", o.scheme, o.kdf));
-    FORMICA_ASSIGN_OR_RETURN(std::string treasury, make_key(od / "treasury.key", o.scheme, o.kdf));
+    FORMICA_ASSIGN_OR_RETURN(MadeKey admin_key, make_key(od / "admin.key", o.scheme, o.kdf));
+    FORMICA_ASSIGN_OR_RETURN(MadeKey treasury_key, make_key(od / "treasury.key", o.scheme, o.kdf));
+    const std::string& admin = admin_key.address;
+    const std::string& treasury = treasury_key.address;
+    // The organisation's TLS CA: its certificate goes into genesis, its key stays here.
+    FORMICA_ASSIGN_OR_RETURN(net::TlsIdentity ca, net::create_org_ca(org));
+    FORMICA_TRY(net::write_identity(ca, (od / "ca.crt").string(), (od / "ca.key").string()));
+    genesis["ca_roots"][org] = ca.cert_pem;
+    cas.push_back(std::move(ca));
     if (issuer.empty()) issuer = admin;
     genesis["orgs"].push_back({{"name", org}, {"display_name", "Organisation " + std::to_string(i)}});
     genesis["accounts"].push_back(
@@ -99,6 +111,7 @@ Result<LocalNet> init_local_net(const LocalNetOptions& o) {
   }
   genesis["assets"] = Json::array({Json{{"code", "FMC"}, {"decimals", 2}, {"issuer", issuer}}});
   Json nodes = Json::array();
+  genesis["validators"] = Json::array();
   for (int i = 0; i < o.validators; ++i) {
     LocalNode n;
     n.name = "node" + std::to_string(i);
@@ -108,7 +121,23 @@ Result<LocalNet> init_local_net(const LocalNetOptions& o) {
     fs::path nd = o.dir / "nodes" / n.name;
     fs::create_directories(nd / "data", ec);
     if (ec) return make_error(ErrorCode::kIo, nd.string() + ": " + ec.message());
-    FORMICA_ASSIGN_OR_RETURN(std::string validator, make_key(nd / "node.key", o.scheme, o.kdf));
+    FORMICA_ASSIGN_OR_RETURN(MadeKey validator_key, make_key(nd / "node.key", o.scheme, o.kdf));
+    const std::string& validator = validator_key.address;
+    genesis["validators"].push_back({{"name", n.name},
+                                     {"org", n.org},
+                                     {"scheme", crypto::scheme_name(o.scheme)},
+                                     {"public_key", validator_key.public_key_hex}});
+    fs::create_directories(nd / "tls", ec);
+    FORMICA_ASSIGN_OR_RETURN(
+        net::TlsIdentity tls,
+        net::issue_node_cert(cas[static_cast<std::size_t>(i) % cas.size()], n.name, n.org));
+    FORMICA_TRY(
+        net::write_identity(tls, (nd / "tls" / "node.crt").string(), (nd / "tls" / "node.key").string()));
+    Json peers = Json::array();
+    for (int k = 0; k < o.validators; ++k)
+      if (k != i)
+        peers.push_back(
+            {{"name", "node" + std::to_string(k)}, {"host", "127.0.0.1"}, {"port", o.base_port + 100 + k}});
     Json cfg = {{"name", n.name},
                 {"org", n.org},
                 {"data_dir", "data"},
@@ -116,10 +145,16 @@ Result<LocalNet> init_local_net(const LocalNetOptions& o) {
                 {"key", "node.key"},
                 {"key_password_file", "node.key.pass"},
                 {"rpc", {{"address", "127.0.0.1"}, {"port", n.rpc_port}}},
-                {"static_dir", ""},
+                {"static_dir", o.static_dir.empty() ? std::string() : fs::absolute(o.static_dir).string()},
                 {"block", {{"max_txs", 5000}, {"interval_ms", 20}}},
                 {"state", {{"keep_versions", 0}}},
-                {"log", {{"level", "info"}, {"file", "node.log"}}}};
+                {"log", {{"level", "info"}, {"file", "node.log"}}},
+                {"p2p",
+                 {{"address", "127.0.0.1"},
+                  {"port", n.p2p_port},
+                  {"cert", "tls/node.crt"},
+                  {"key", "tls/node.key"},
+                  {"peers", peers}}}};
     n.config = fs::absolute(nd / "config.json");
     FORMICA_TRY(write_text(n.config, cfg.dump(2) + "\n"));
     nodes.push_back({{"name", n.name},

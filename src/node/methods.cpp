@@ -51,10 +51,40 @@ Result<std::uint64_t> height_param(const Json& p, const ledger::Chain& chain, co
 
 }  // namespace
 
+codec::Json Node::Impl::consensus_status_json() const {
+  auto st = replica->status();
+  codec::Json peers = codec::Json::array();
+  for (const auto& p : st.peers) {
+    codec::Json pj = {{"index", p.index},
+                      {"name", p.name},
+                      {"connected", p.connected},
+                      {"frames_in", p.frames_in},
+                      {"frames_out", p.frames_out},
+                      {"dropped_frames", p.dropped_frames},
+                      {"penalty_score", p.penalty_score},
+                      {"banned", p.banned}};
+    if (p.has_penalty) pj["last_penalty"] = std::string(net::penalty_reason_name(p.last_penalty));
+    peers.push_back(pj);
+  }
+  return {{"validators", st.validators},
+          {"index", st.my_index ? codec::Json(*st.my_index) : codec::Json(nullptr)},
+          {"round", st.core.round},
+          {"high_qc_round", st.core.high_qc_round},
+          {"committed_round", st.core.committed_round},
+          {"last_voted_round", st.core.last_voted_round},
+          {"pending_blocks", st.core.pending_blocks},
+          {"consecutive_timeouts", st.core.consecutive_timeouts},
+          {"certified_height", st.certified_height},
+          {"peers", peers}};
+}
+
 void Node::Impl::register_methods() {
   auto& m = server->methods();
   (void)m.add("status", [this](const Json&) -> Result<Json> {
     auto head = chain->head();
+    Json cstatus = consensus_status_json();
+    std::size_t connected_peers = 0;
+    for (const auto& p : cstatus["peers"]) connected_peers += p["connected"].get<bool>() ? 1 : 0;
     return Json{{"chain_id", genesis.rules.chain_id},
                 {"node", config.name},
                 {"org", config.org},
@@ -63,11 +93,51 @@ void Node::Impl::register_methods() {
                 {"state_root", base::to_hex(head.state_root)},
                 {"genesis_hash", base::to_hex(chain->genesis_hash())},
                 {"hash_alg", crypto::hash_alg_name(genesis.rules.hash_alg)},
-                {"round", head.round},
-                {"peers", 0},
-                {"validators", 1},
+                {"round", cstatus["round"]},
+                {"peers", connected_peers},
+                {"validators", cstatus["validators"]},
                 {"mempool_size", mempool.size()},
-                {"proposer", ledger::address_text(proposer)}};
+                {"proposer", ledger::address_text(proposer)},
+                {"consensus", cstatus}};
+  });
+
+  // get_certificate {"height"} -> the light-client certificate of the nearest certified header
+  // at or above `height`: a consensus block whose exec names that header, and the QC over it.
+  (void)m.add("get_certificate", [this](const Json& p) -> Result<Json> {
+    FORMICA_ASSIGN_OR_RETURN(std::uint64_t h, height_param(p, *chain));
+    FORMICA_ASSIGN_OR_RETURN(auto cert, replica->certificate_at_or_above(h));
+    if (!cert)
+      return make_error(ErrorCode::kNotFound, "no certified header at or above " + std::to_string(h));
+    FORMICA_ASSIGN_OR_RETURN(Bytes block_bytes, codec::encode(cert->second.block));
+    FORMICA_ASSIGN_OR_RETURN(Bytes qc_bytes, codec::encode(cert->second.qc));
+    FORMICA_ASSIGN_OR_RETURN(consensus::BlockId id,
+                             consensus::block_id(replica->params(), cert->second.block));
+    return Json{{"height", cert->first},
+                {"header_hash", base::to_hex(cert->second.block.exec.header_hash)},
+                {"block_id", base::to_hex(id)},
+                {"round", cert->second.block.round},
+                {"signers", cert->second.qc.signatures.size()},
+                {"block_encoded", base::to_hex(block_bytes)},
+                {"qc_encoded", base::to_hex(qc_bytes)}};
+  });
+
+  // get_validators -> the validator set from genesis (what a light client trusts)
+  (void)m.add("get_validators", [this](const Json&) -> Result<Json> {
+    Json vals = Json::array();
+    const auto& vs = replica->validators();
+    for (std::uint32_t i = 0; i < vs.size(); ++i) {
+      const auto& v = vs.at(i);
+      vals.push_back({{"index", i},
+                      {"name", v.name},
+                      {"org", v.org},
+                      {"scheme", crypto::scheme_name(v.scheme)},
+                      {"public_key", base::to_hex(v.public_key)},
+                      {"address", ledger::address_text(v.address)}});
+    }
+    return Json{{"chain_id", genesis.rules.chain_id},
+                {"hash_alg", crypto::hash_alg_name(genesis.rules.hash_alg)},
+                {"quorum", vs.quorum()},
+                {"validators", vals}};
   });
 
   // submit_tx {"tx": hex, "wait": bool} -> {"tx_id", "receipt"|null}

@@ -1,6 +1,5 @@
 #include "formica/node/node.h"
 
-#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -67,16 +66,19 @@ std::uint64_t Node::Impl::next_nonce(const ledger::AddressBytes& a) const {
 Result<ledger::Hash> Node::Impl::admit(const ledger::Transaction& tx, const Result<ledger::Hash>& checked,
                                        std::size_t wire) {
   if (!checked.ok()) return checked.error();
+  FORMICA_TRY(admit_checked(tx, *checked, wire));
+  replica->tx_admitted(tx);
+  return *checked;
+}
+
+Status Node::Impl::admit_checked(const ledger::Transaction& tx, const ledger::Hash& id, std::size_t wire) {
   auto state = chain->head_state();
   FORMICA_ASSIGN_OR_RETURN(auto acct, ledger::Accounts::get_account(*state, tx.body.sender));
   if (!acct) return make_error(ErrorCode::kPermissionDenied, "unknown sender: not a registered account");
   if (tx.body.expiry_height <= chain->height())
     return make_error(ErrorCode::kFailedPrecondition,
                       "transaction expired at height " + std::to_string(tx.body.expiry_height));
-  FORMICA_TRY(mempool.add(tx, *checked, wire, acct->nonce));
-  { std::lock_guard lock(mu); }
-  wake.notify_one();
-  return *checked;
+  return mempool.add(tx, id, wire, acct->nonce);
 }
 
 void Node::Impl::wait_for(const ledger::Hash& id, std::function<void(Result<codec::Json>)> done) {
@@ -129,57 +131,6 @@ void Node::Impl::notify_committed(const ledger::ExecutedBlock& block) {
   }
 }
 
-void Node::Impl::produce_loop() {
-  auto nonce_fn = [this](const ledger::AddressBytes& a) { return next_nonce(a); };
-  while (true) {
-    {
-      std::unique_lock lock(mu);
-      wake.wait(lock, [&] { return stopping || mempool.size() > 0; });
-      if (stopping) return;
-      // Let the block fill for a moment, unless it is already full.
-      if (mempool.size() < config.max_block_txs && config.block_interval_ms > 0)
-        wake.wait_for(lock, std::chrono::milliseconds(config.block_interval_ms),
-                      [&] { return stopping || mempool.size() >= config.max_block_txs; });
-      if (stopping) return;
-    }
-    auto ready = mempool.ready(config.max_block_txs, nonce_fn);
-    if (ready.empty()) {
-      // Everything pending waits for a missing nonce; drop what expired and wait for more.
-      mempool.remove_committed({}, chain->height(), nonce_fn);
-      std::unique_lock lock(mu);
-      wake.wait_for(lock, std::chrono::milliseconds(100));
-      continue;
-    }
-    std::vector<ledger::Transaction> txs;
-    std::vector<ledger::Hash> ids;
-    txs.reserve(ready.size());
-    ids.reserve(ready.size());
-    for (auto& [tx, id] : ready) {
-      txs.push_back(std::move(tx));
-      ids.push_back(id);
-    }
-    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-    auto eb = chain->execute(std::move(txs), ids, proposer, 0, static_cast<std::uint64_t>(now));
-    if (!eb.ok()) {
-      base::log::error("execute failed: {}", eb.error().to_string());
-      std::unique_lock lock(mu);
-      wake.wait_for(lock, std::chrono::milliseconds(500));
-      continue;
-    }
-    if (auto s = chain->commit(*eb); !s.ok()) {
-      base::log::error("commit failed: {}", s.error().to_string());
-      std::unique_lock lock(mu);
-      wake.wait_for(lock, std::chrono::milliseconds(500));
-      continue;
-    }
-    mempool.remove_committed(ids, eb->block.header.height, nonce_fn);
-    base::log::debug("block {} committed with {} transactions", eb->block.header.height, ids.size());
-    notify_committed(*eb);
-  }
-}
-
 Node::Node(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Node::~Node() { stop(); }
 
@@ -203,7 +154,8 @@ Result<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
 
   storage::RocksDbOptions ropt;
   ropt.path = config.data_dir.string();
-  ropt.column_families = {std::string(ledger::kChainColumnFamily), std::string(ledger::kStateColumnFamily)};
+  ropt.column_families = {std::string(ledger::kChainColumnFamily), std::string(ledger::kStateColumnFamily),
+                          std::string(kConsensusColumnFamily)};
   FORMICA_ASSIGN_OR_RETURN(auto kv, storage::RocksDbKvStore::open(ropt));
   impl->kv = std::move(kv);
   impl->executor = std::make_unique<ledger::Executor>(impl->genesis.rules);
@@ -212,6 +164,32 @@ Result<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
   ledger::ChainOptions copt;
   copt.keep_versions = config.keep_versions;
   FORMICA_ASSIGN_OR_RETURN(impl->chain, ledger::Chain::open(*impl->kv, impl->genesis, *impl->executor, copt));
+
+  ReplicaOptions ro;
+  ro.name = config.name;
+  ro.org = config.org;
+  ro.max_block_txs = config.max_block_txs;
+  ro.p2p_address = config.p2p_address;
+  ro.p2p_port = config.p2p_port;
+  for (const auto& p : config.peers) ro.peer_endpoints[p.name] = {p.host, p.port};
+  if (impl->genesis.validators.size() > 1) {
+    if (config.tls_cert.empty())
+      return make_error(ErrorCode::kInvalidArgument,
+                        "genesis has several validators: the config needs \"p2p\"");
+    FORMICA_ASSIGN_OR_RETURN(ro.tls_cert_pem, read_text(config.tls_cert, 1u << 20));
+    FORMICA_ASSIGN_OR_RETURN(ro.tls_key_pem, read_text(config.tls_key, 1u << 20));
+  }
+  Impl* raw = impl.get();
+  ReplicaHooks hooks;
+  hooks.committed = [raw](const ledger::ExecutedBlock& b) { raw->notify_committed(b); };
+  hooks.admit = [raw](const ledger::Transaction& tx, const ledger::Hash& id, std::size_t wire) {
+    return raw->admit_checked(tx, id, wire);
+  };
+  auto replica = Replica::create(std::move(ro), impl->genesis, *impl->chain, impl->mempool, *impl->kv,
+                                 *impl->validator_key, std::move(hooks));
+  secure_zero(ro.tls_key_pem.data(), ro.tls_key_pem.size());
+  if (!replica.ok()) return replica.error();
+  impl->replica = std::move(*replica);
 
   rpc::ServerOptions sopt;
   sopt.address = config.rpc_address;
@@ -225,7 +203,10 @@ Result<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
 
 Status Node::start() {
   FORMICA_TRY(impl_->server->start());
-  impl_->producer = std::thread([this] { impl_->produce_loop(); });
+  if (auto s = impl_->replica->start(); !s.ok()) {
+    impl_->server->stop();
+    return s;
+  }
   base::log::info("node {} serving JSON-RPC on {}:{} at height {}", impl_->config.name,
                   impl_->config.rpc_address, impl_->server->port(), impl_->chain->height());
   return ok_status();
@@ -233,12 +214,7 @@ Status Node::start() {
 
 void Node::stop() {
   if (!impl_) return;
-  {
-    std::lock_guard lock(impl_->mu);
-    impl_->stopping = true;
-  }
-  impl_->wake.notify_all();
-  if (impl_->producer.joinable()) impl_->producer.join();
+  if (impl_->replica) impl_->replica->stop();
   if (impl_->server) impl_->server->stop();
 }
 

@@ -16,6 +16,7 @@
 #include "formica/node/node.h"
 #include "formica/rpc/server.h"
 #include "formica/storage/kv_store.h"
+#include "replica.h"
 
 namespace formica::node {
 
@@ -30,25 +31,24 @@ struct Node::Impl {
   ledger::AddressBytes proposer{};
   std::unique_ptr<rpc::Server> server;
 
-  // Block producer.
-  std::thread producer;
-  std::mutex mu;
-  std::condition_variable wake;
-  bool stopping = false;
+  // Consensus (one validator or many) and the validator-to-validator links.
+  std::unique_ptr<Replica> replica;
 
   // Callers waiting for a receipt: tx id -> callbacks (run with the receipt's JSON).
   std::mutex waiters_mu;
   std::map<ledger::Hash, std::vector<std::function<void(Result<codec::Json>)>>> waiters;
 
   std::uint64_t next_nonce(const ledger::AddressBytes& a) const;
-  // Checks, then adds to the mempool. On success returns the transaction id.
+  // Checks, then adds to the mempool and gossips it. On success returns the transaction id.
   Result<ledger::Hash> admit(const ledger::Transaction& tx, const Result<ledger::Hash>& checked,
                              std::size_t wire);
+  // The stateful part of admit (no gossip): for transactions gossiped by other validators.
+  Status admit_checked(const ledger::Transaction& tx, const ledger::Hash& id, std::size_t wire);
   // Registers `done` to run with the receipt when `id` is committed (at once if it already is).
   void wait_for(const ledger::Hash& id, std::function<void(Result<codec::Json>)> done);
   void notify_committed(const ledger::ExecutedBlock& block);
-  void produce_loop();
   void register_methods();
+  codec::Json consensus_status_json() const;
 };
 
 // JSON views shared by RPC methods and events.

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -115,34 +116,55 @@ bool NodeProcess::stop() {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-TempNet::TempNet(const std::string& name) {
+TempNet::TempNet(const std::string& name, int validators, int orgs) {
   dir = fs::temp_directory_path() / ("formica-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   node::LocalNetOptions o;
   o.dir = dir;
   o.kdf = crypto::KdfParams::minimum();
+  o.validators = validators;
+  o.orgs = orgs;
   net = *node::init_local_net(o);
-  // Move the node to a free port so tests can run side by side.
-  std::uint16_t port = free_port();
-  std::ifstream in(net.nodes[0].config);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  in.close();
-  auto cfg = codec::Json::parse(ss.str());
-  cfg["rpc"]["port"] = port;
-  std::ofstream(net.nodes[0].config, std::ios::trunc) << cfg.dump(2);
-  std::ifstream lin(dir / "net.json");
-  std::stringstream ls;
-  ls << lin.rdbuf();
-  lin.close();
-  auto layout = codec::Json::parse(ls.str());
-  layout["nodes"][0]["rpc_port"] = port;
+  // Move every node to free ports so tests can run side by side.
+  std::vector<std::uint16_t> rpc_ports, p2p_ports;
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) {
+    rpc_ports.push_back(free_port());
+    p2p_ports.push_back(free_port());
+  }
+  auto read_json = [](const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return codec::Json::parse(ss.str());
+  };
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) {
+    auto cfg = read_json(net.nodes[i].config);
+    cfg["rpc"]["port"] = rpc_ports[i];
+    cfg["p2p"]["port"] = p2p_ports[i];
+    for (auto& peer : cfg["p2p"]["peers"]) {
+      const std::string pn = peer["name"].get<std::string>();
+      for (std::size_t k = 0; k < net.nodes.size(); ++k)
+        if (net.nodes[k].name == pn) peer["port"] = p2p_ports[k];
+    }
+    std::ofstream(net.nodes[i].config, std::ios::trunc) << cfg.dump(2);
+    net.nodes[i].rpc_port = rpc_ports[i];
+    net.nodes[i].p2p_port = p2p_ports[i];
+  }
+  auto layout = read_json(dir / "net.json");
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) {
+    layout["nodes"][i]["rpc_port"] = rpc_ports[i];
+    layout["nodes"][i]["p2p_port"] = p2p_ports[i];
+  }
   std::ofstream(dir / "net.json", std::ios::trunc) << layout.dump(2);
-  net.nodes[0].rpc_port = port;
-  rpc_url = "http://127.0.0.1:" + std::to_string(port);
+  rpc_url = "http://127.0.0.1:" + std::to_string(rpc_ports[0]);
+}
+
+std::string TempNet::rpc_of(std::size_t i) const {
+  return "http://127.0.0.1:" + std::to_string(net.nodes.at(i).rpc_port);
 }
 
 TempNet::~TempNet() {
+  if (std::getenv("FORMICA_KEEP_TEST_DIRS") != nullptr) return;  // for reading the nodes' logs
   std::error_code ec;
   fs::remove_all(dir, ec);
 }

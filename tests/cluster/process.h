@@ -34,12 +34,13 @@ class NodeProcess {
   pid_t pid_ = -1;
 };
 
-// A fresh one-node network in a temporary directory, with its RPC on a free port.
+// A fresh network in a temporary directory, every node's RPC and p2p on free ports.
 struct TempNet {
   std::filesystem::path dir;
   node::LocalNet net;
-  std::string rpc_url;
-  explicit TempNet(const std::string& name);
+  std::string rpc_url;  // node0's
+  explicit TempNet(const std::string& name, int validators = 1, int orgs = 1);
+  std::string rpc_of(std::size_t i) const;
   ~TempNet();
 };
 

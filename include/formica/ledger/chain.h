@@ -93,8 +93,9 @@ class Chain {
   Result<ExecutedBlock> execute(std::vector<Transaction> txs, std::vector<Hash> ids,
                                 const AddressBytes& proposer, std::uint64_t round,
                                 std::uint64_t time_ms) const;
-  // Writes an executed block atomically and durably; it must extend the current head.
-  Status commit(const ExecutedBlock& block);
+  // Writes an executed block atomically and durably; it must extend the current head. `extra`
+  // (e.g. the consensus records that go with this block) lands in the same atomic batch.
+  Status commit(const ExecutedBlock& block, const storage::WriteBatch* extra = nullptr);
 
   // Reads.
   Result<std::optional<Block>> block(std::uint64_t height) const;
@@ -114,7 +115,7 @@ class Chain {
 
  private:
   Chain(storage::KvStore& kv, Genesis genesis, const Executor& executor);
-  Status write_block(const ExecutedBlock& block, bool genesis);
+  Status write_block(const ExecutedBlock& block, bool genesis, const storage::WriteBatch* extra);
 
   storage::KvStore& kv_;
   Genesis genesis_;

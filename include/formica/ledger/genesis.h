@@ -11,9 +11,13 @@
 //     "balances": [{"address": "fm1…", "asset": "HKD", "amount": "100000"}]
 //   }
 //
-// Consensus adds the validator set and the organisations' CA roots. Unknown members are
-// refused so a typo cannot silently change a network.
+//     "validators": [{"name": "node0", "org": "org0", "scheme": "ed25519",
+//                     "public_key": "<hex>"}],          // ordered: leader(r) = validators[r % n]
+//     "ca_roots": {"org0": "-----BEGIN CERTIFICATE-----…"}  // each org's TLS CA (PEM)
+//
+// Unknown members are refused so a typo cannot silently change a network.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,13 +44,24 @@ struct GenesisBalance {
   Amount amount = 0;
 };
 
+struct GenesisValidator {
+  std::string name;
+  std::string org;
+  crypto::Scheme scheme = crypto::Scheme::kEd25519;
+  Bytes public_key;
+  AddressBytes address{};  // derived from the key
+};
+
 struct Genesis {
   ChainRules rules;
   std::vector<std::pair<std::string, std::string>> orgs;  // name, display name
   std::vector<GenesisAccount> accounts;
   std::vector<GenesisAsset> assets;
   std::vector<GenesisBalance> balances;
-  std::string raw_json;  // canonical text, hashed into the genesis hash
+  std::vector<GenesisValidator> validators;     // empty: a development chain of one
+  std::map<std::string, std::string> ca_roots;  // org -> CA certificate PEM
+  std::uint64_t consensus_timeout_ms = 0;       // base round timeout (0: the default)
+  std::string raw_json;                         // canonical text, hashed into the genesis hash
 };
 
 Result<Genesis> parse_genesis(std::string_view json_text);

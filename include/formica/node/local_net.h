@@ -31,6 +31,7 @@ struct LocalNetOptions {
   crypto::Scheme scheme = crypto::Scheme::kEd25519;
   std::string chain_id = "formica-local";
   crypto::KdfParams kdf = crypto::KdfParams::standard();
+  std::filesystem::path static_dir;  // the web console every node serves ("" serves none)
 };
 
 struct LocalNode {
