@@ -24,5 +24,6 @@ int cmd_account(const Words& w);
 int cmd_asset(const Words& w);
 int cmd_proof(const Words& w);
 int cmd_bench(const Words& w);
+int cmd_id(const Words& w);
 
 }  // namespace formica::cli

@@ -33,6 +33,7 @@ const Group kGroups[] = {
     {"trace", formica::cli::cmd_trace, "GS1 traceability: EPCIS hash, Digital Link, QR codes"},
     {"remit", formica::cli::cmd_remit, "remittance: ISO 20022 checks"},
     {"guard", formica::cli::cmd_guard, "return to owner: private matching"},
+    {"id", formica::cli::cmd_id, "universal ID: issue, prove and verify anonymous credentials"},
 };
 
 void usage(std::ostream& out) {

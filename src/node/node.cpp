@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "formica/apps/bank.h"
+#include "formica/apps/id.h"
 #include "formica/base/encoding.h"
 #include "formica/base/log.h"
 #include "formica/crypto/keyfile.h"
@@ -161,6 +162,7 @@ Result<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
   impl->executor = std::make_unique<ledger::Executor>(impl->genesis.rules);
   auto bank = std::make_shared<apps::Bank>();
   impl->executor->add_module(bank, bank);
+  impl->executor->add_module(std::make_shared<apps::Id>());
   ledger::ChainOptions copt;
   copt.keep_versions = config.keep_versions;
   FORMICA_ASSIGN_OR_RETURN(impl->chain, ledger::Chain::open(*impl->kv, impl->genesis, *impl->executor, copt));
