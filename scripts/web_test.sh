@@ -94,6 +94,10 @@ if [[ $BUILD_ONLY -eq 0 ]]; then
   if [[ -x $LT ]] && "$LT" --gtest_list_tests 2>/dev/null | grep -q '^SdkVectors\.'; then
     step "C++ shared vectors (SdkVectors.*)" "$LT" --gtest_filter='SdkVectors.*'
   fi
+  CT=build/src/consensus/consensus_tests
+  if [[ -x $CT ]] && "$CT" --gtest_list_tests 2>/dev/null | grep -q '^SdkVectors\.'; then
+    step "C++ consensus vectors (SdkVectors.*)" "$CT" --gtest_filter='SdkVectors.*'
+  fi
   step "sdk/ts unit tests (vitest)" bash -c 'cd sdk/ts && npx tsc --noEmit && npx vitest run'
   step "web unit tests (vitest)" bash -c 'cd web && npx vitest run'
 fi

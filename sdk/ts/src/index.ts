@@ -7,5 +7,6 @@ export * from './address.js';
 export * from './signature.js';
 export * from './keys.js';
 export * from './ledger.js';
+export * from './consensus.js';
 export * from './proof.js';
 export * from './rpc.js';

@@ -2,14 +2,14 @@
 // exactly as storage::decode_state_proof / verify_state_proof in C++, and the full check of a
 // get_state response: header encoding -> header hash -> state root -> proof -> value.
 //
-// What is NOT checked yet: that the header itself was finalised by the validators. Until BFT
-// consensus lands there is no quorum certificate; verifyQuorumCert() is the hook for it and
-// answers 'unverified'. A page must therefore present a valid proof as "verified against
-// block N's header", not as "final".
+// Finality of the header itself (its quorum certificate) is consensus.ts: verifyHeaderCertified
+// (async, walks parent hashes) or the synchronous hook verifyQuorumCert below. A state check
+// without it must be presented as "proved against block N's header", not as "final".
 
 import { concat, equalBytes, fromHex, toHex } from './bytes.js';
 import { type HashAlg, hash, parseHashAlg } from './hash.js';
 import { type BlockHeader, decodeHeader, headerHash } from './ledger.js';
+import { type CertificateResponse, type ValidatorSet, verifyCertificate } from './consensus.js';
 
 export const EMPTY_SUBTREE = new Uint8Array(32);
 export const MAX_PROOF_DEPTH = 256;
@@ -126,7 +126,7 @@ export interface StateCheck {
   header: BlockHeader | null;
   value: Uint8Array | null;
   inclusion: boolean;
-  qc: QcVerdict; // finality of the header itself ('unverified' until consensus lands)
+  qc: QcVerdict; // finality of the header itself (verifyQuorumCert with the certificate and set given)
 }
 
 /**
@@ -134,7 +134,7 @@ export interface StateCheck {
  * block hash given, the response's state root is the header's, and the proof leads from the
  * key (and value) to that root. `expectKey` guards against a node answering another key.
  */
-export function verifyGetState(r: GetStateResponse, expectKey?: Uint8Array, qc?: unknown, validatorSet?: unknown): StateCheck {
+export function verifyGetState(r: GetStateResponse, expectKey?: Uint8Array, qc?: unknown, validatorSet?: ValidatorSet | null): StateCheck {
   const fail = (reason: string, header: BlockHeader | null = null): StateCheck => ({
     ok: false, reason, height: header?.height ?? null, headerHash: null, header, value: null, inclusion: false, qc: 'unverified',
   });
@@ -167,12 +167,20 @@ export function verifyGetState(r: GetStateResponse, expectKey?: Uint8Array, qc?:
 }
 
 /**
- * TODO(consensus): check that `qc` is a quorum certificate of 2f+1 validators of
- * `validatorSet` (from genesis, then validator-set changes) over this header's hash. The BFT
- * issue defines the QC format; until it lands the node sends `qc: null` and this hook answers
- * 'unverified' for every header, so callers can already show the distinction between "proved
- * against a header" and "proved against a final header".
+ * The synchronous finality hook of a state check: `certificate` is a `get_certificate` answer,
+ * `validatorSet` the trusted (genesis) set. 'verified' when the certificate is valid (QC of a
+ * quorum over the block id, consensus/verifyCertificate) and its block's exec names exactly
+ * this header; 'invalid' when the certificate is refuted (malformed, QC for another block, too
+ * few or bad signatures, another header at this height); 'unverified' when it cannot be decided
+ * here: no set or no certificate, or a certificate for a later header (linking needs fetches:
+ * use the async verifyHeaderCertified).
  */
-export function verifyQuorumCert(_header: BlockHeader, _qc: unknown, _validatorSet: unknown): QcVerdict {
-  return 'unverified';
+export function verifyQuorumCert(header: BlockHeader, certificate: unknown, validatorSet: ValidatorSet | null | undefined): QcVerdict {
+  if (!validatorSet || !certificate || typeof certificate !== 'object') return 'unverified';
+  const c = verifyCertificate(validatorSet, certificate as CertificateResponse);
+  if (c.verdict !== 'valid') return 'invalid';
+  const at = BigInt(c.block!.exec.height);
+  if (at < BigInt(header.height)) return 'invalid';
+  if (at > BigInt(header.height)) return 'unverified';
+  return c.block!.exec.header_hash === toHex(headerHash(header, validatorSet.hashAlg)) ? 'verified' : 'invalid';
 }

@@ -78,6 +78,14 @@ export class RpcClient {
     if (limit !== undefined) p.limit = limit;
     return this.call<{ events: any[] }>('events', p);
   }
+  /** The nearest certified header at or above `height` (consensus.ts verifies it). */
+  getCertificate(height: number | string) {
+    return this.call<import('./consensus.js').CertificateResponse & { height: number; header_hash: string; block_id: string; round: number; signers: number }>('get_certificate', { height });
+  }
+  /** The validator set from genesis, as the node reports it (pin it: consensus.ts validatorSetFromJson). */
+  getValidators() {
+    return this.call<any>('get_validators');
+  }
   submitTx(txHex: string, wait = false) {
     return this.call<{ tx_id: string; receipt: any }>('submit_tx', { tx: txHex, wait });
   }
@@ -97,6 +105,21 @@ export interface NodeStatus {
   validators: number;
   mempool_size: number;
   proposer: string;
+  consensus?: ConsensusStatus;
+}
+
+/** status.consensus: this node's view of consensus. */
+export interface ConsensusStatus {
+  validators: number;
+  index: number | null;
+  round: number;
+  high_qc_round: number;
+  committed_round: number;
+  last_voted_round?: number;
+  pending_blocks?: number;
+  consecutive_timeouts?: number;
+  certified_height: number;
+  peers: { index: number; name: string; connected: boolean; [k: string]: unknown }[];
 }
 
 type WsCtor = new (url: string) => WebSocket;
