@@ -5,10 +5,12 @@
 
 #include "formica/apps/bank.h"
 #include "formica/apps/id.h"
+#include "formica/apps/trace.h"
 #include "formica/base/encoding.h"
 #include "formica/base/log.h"
 #include "formica/crypto/keyfile.h"
 #include "formica/ledger/accounts.h"
+#include "formica/node/trace_routes.h"
 #include "formica/storage/rocksdb_kv_store.h"
 #include "node_impl.h"
 
@@ -163,6 +165,7 @@ Result<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
   auto bank = std::make_shared<apps::Bank>();
   impl->executor->add_module(bank, bank);
   impl->executor->add_module(std::make_shared<apps::Id>());
+  impl->executor->add_module(std::make_shared<apps::Trace>(impl->genesis.rules.hash_alg));
   ledger::ChainOptions copt;
   copt.keep_versions = config.keep_versions;
   FORMICA_ASSIGN_OR_RETURN(impl->chain, ledger::Chain::open(*impl->kv, impl->genesis, *impl->executor, copt));
@@ -200,6 +203,7 @@ Result<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
   sopt.max_body_bytes = 32u << 20;  // batches of signed transactions
   impl->server = std::make_unique<rpc::Server>(sopt);
   impl->register_methods();
+  FORMICA_TRY(install_trace_routes(*impl->server, *impl->chain));
   return std::unique_ptr<Node>(new Node(std::move(impl)));
 }
 
