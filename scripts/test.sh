@@ -46,7 +46,7 @@ fi
 
 # The multi-process cluster tests (real node processes, fsyncs, SIGKILL) run in the normal
 # build only; under the sanitizers they would measure the sanitizer, not the node.
-ASAN_EXCLUDE='^(Cluster|Cli)\.'
+ASAN_EXCLUDE='^(Cluster|Cli|Bft)\.'
 step "unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
 if cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFORMICA_SANITIZE=ON -DFORMICA_BENCH=OFF \
      -DCMAKE_CXX_FLAGS="-O1" >/dev/null && ninja -C build-asan; then
