@@ -301,12 +301,73 @@ struct Core::Impl {
     if (pending_vote && tree.count(*pending_vote) == 0) pending_vote.reset();
   }
 
+  // ---- leader election (reputation) -------------------------------------------------------
+
+  struct HeaderRef {
+    Round round = 0;
+    std::uint32_t proposer = 0;
+    const QuorumCert* justify = nullptr;
+  };
+  // A block's round, proposer and justify: uncommitted (tree), the committed root, or history.
+  std::optional<HeaderRef> header_ref(const BlockId& id) const {
+    if (auto it = tree.find(id); it != tree.end()) {
+      return HeaderRef{it->second.round, it->second.proposer, &it->second.justify};
+    }
+    if (id == root_id) return HeaderRef{root_header.round, root_header.proposer, &root_header.justify};
+    if (auto h = history.find(id); h != history.end()) {
+      return HeaderRef{h->second.block.round, h->second.block.proposer, &h->second.block.justify};
+    }
+    return std::nullopt;
+  }
+
+  // The leader of round `r` for a block that extends `parent` (the block its justify QC
+  // certifies). A pure function of the chain ending at `parent`, so every validator that holds
+  // those blocks computes the same leader:
+  //   - walk back `leader_window` blocks from `parent` (parent included); a validator is active
+  //     if it proposed one of them or signed one of their justify QCs;
+  //   - leader = active[mix(parent id, r) mod |active|] (active in index order);
+  //   - fewer than `leader_window` blocks since genesis: round-robin r mod n.
+  // nullopt: this validator lacks part of the window (restarted or synced past it); it then
+  // accepts any validator's proposal and proposes itself on the round-robin rule.
+  std::optional<std::uint32_t> elected_leader(Round r, const BlockId& parent) const {
+    if (cfg.leader_window == 0) return cfg.validators.leader(r);
+    std::vector<bool> active(n(), false);
+    BlockId cur = parent;
+    std::uint32_t seen = 0;
+    while (seen < cfg.leader_window) {
+      auto h = header_ref(cur);
+      if (!h) return std::nullopt;
+      if (h->round == 0) break;  // the genesis block
+      if (h->proposer < n()) active[h->proposer] = true;
+      for (const auto& sig : h->justify->signatures) {
+        if (sig.signer < n()) active[sig.signer] = true;
+      }
+      ++seen;
+      if (h->justify->round == 0) break;  // its parent is the genesis block
+      cur = h->justify->block_id;
+    }
+    if (seen < cfg.leader_window) return cfg.validators.leader(r);
+    std::vector<std::uint32_t> cands;
+    for (std::uint32_t i = 0; i < n(); ++i) {
+      if (active[i]) cands.push_back(i);
+    }
+    if (cands.empty()) return cfg.validators.leader(r);
+    std::uint64_t x = r * 0x9e3779b97f4a7c15ull;
+    for (std::size_t i = 0; i < 8; ++i) x ^= static_cast<std::uint64_t>(parent[i]) << (8 * i);
+    x ^= x >> 30;  // splitmix64 finaliser
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return cands[x % cands.size()];
+  }
+
   // ---- proposing and voting ----------------------------------------------------------------
 
   void try_propose(std::uint64_t now) {
     if (!is_validator() || resume_needed) return;
     const Round r = pm.round();
-    if (cfg.validators.leader(r) != me() || proposed.count(r) != 0) return;
+    if (proposed.count(r) != 0) return;
     if (r <= sd.last_voted_round || r <= sd.highest_timeout_round) return;
     std::optional<TimeoutCert> tc;
     if (high_qc.round + 1 != r) {
@@ -315,9 +376,12 @@ struct Core::Impl {
     }
     auto parent = known(high_qc.block_id);
     if (!parent) {
-      send_fetch(high_qc.block_id, high_qc.round, cfg.validators.leader(high_qc.round), now);
+      if (cfg.validators.leader(r) == me()) {
+        send_fetch(high_qc.block_id, high_qc.round, cfg.validators.leader(high_qc.round), now);
+      }
       return;
     }
+    if (elected_leader(r, high_qc.block_id).value_or(cfg.validators.leader(r)) != me()) return;
     const bool pending = env.has_pending_payload();
     if (!pending && !has_uncommitted_payload() && parent->second.height >= env.last_executed().height) return;
     const ExecRef exec = env.last_executed();
@@ -404,11 +468,11 @@ struct Core::Impl {
 
   // ---- message handlers --------------------------------------------------------------------
 
-  void handle_proposal(std::uint32_t from, const Proposal& p, std::uint64_t now, bool solicited) {
+  // `from_fetch`: the block came in a FetchResponse (a QC or a child names it), so it is linked
+  // whoever proposed it; the leader rule applies to blocks offered as proposals.
+  void handle_proposal(std::uint32_t from, const Proposal& p, std::uint64_t now, bool solicited,
+                       bool from_fetch = false) {
     if (p.proposer >= n()) return penalise(from, PenaltyReason::kUnknownSigner, "proposal: unknown proposer");
-    if (p.proposer != cfg.validators.leader(p.round)) {
-      return penalise(from, PenaltyReason::kWrongLeader, "proposal: not the round's leader");
-    }
     if (p.round <= p.justify.round)
       return penalise(from, PenaltyReason::kWrongRound, "proposal: round <= justify");
     if (p.tc && p.tc->round + 1 != p.round) {
@@ -466,6 +530,14 @@ struct Core::Impl {
     }
     if (p.exec.height < parent->second.height) {
       return penalise(from, PenaltyReason::kMalformed, "proposal: exec height below the parent's");
+    }
+    if (!from_fetch) {
+      const auto leader = elected_leader(p.round, parent_id);
+      if (leader && p.proposer != *leader) {
+        // The round-robin leader may be an honest validator whose history lags: drop quietly.
+        if (p.proposer == cfg.validators.leader(p.round)) return;
+        return penalise(from, PenaltyReason::kWrongLeader, "proposal: not the round's leader");
+      }
     }
     if (auto st = env.check_payload(p.payload); !st.ok()) {
       return penalise(from, PenaltyReason::kBadPayload, "proposal payload: " + st.error().message);
@@ -621,7 +693,7 @@ struct Core::Impl {
       chain.push_back(&r.blocks[i]);
     }
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-      handle_proposal(from, **it, now, true);
+      handle_proposal(from, **it, now, true, true);
     }
   }
 

@@ -254,7 +254,8 @@ TEST_F(ConsensusCore, InvalidMessagesArePenalised) {
   EXPECT_EQ(penalties(core->on_message(1, Message(bad_sig), 1)),
             std::vector<PenaltyReason>{PenaltyReason::kBadSignature});
   Proposal wrong_leader = b1;
-  wrong_leader.proposer = 2;
+  wrong_leader.proposer = 2;  // validly signed by 2, which is not the leader of round 1
+  wrong_leader = sign_proposal(c, std::move(wrong_leader), ks[2]).value();
   EXPECT_EQ(penalties(core->on_message(2, Message(wrong_leader), 1)),
             std::vector<PenaltyReason>{PenaltyReason::kWrongLeader});
   Proposal unknown = b1;

@@ -261,14 +261,16 @@ Json chain_vectors(HashAlg alg) {
   // Round 3 timed out; round 4 (leader 0) carries the TC and justifies with qc2.
   TimeoutCert tc{3, {}};
   for (std::uint32_t s : {1u, 2u, 3u})
-    tc.entries.push_back({s, 2, sign_slot(g.keys[s], *timeout_digest(c, 3, 2), tag + "/tc3/" + std::to_string(s))});
+    tc.entries.push_back(
+        {s, 2, sign_slot(g.keys[s], *timeout_digest(c, 3, 2), tag + "/tc3/" + std::to_string(s))});
   EXPECT_TRUE(verify_tc(g.set, tc, c).ok());
   auto b3 = make_block(g, c, 4, qc2, tc, ExecRef{3, hh[3]}, "payload-4", tag + "/b3");
   auto id3 = *block_id(c, b3);
   auto qc3 = make_qc(g, c, id3, 4, {1, 2, 3}, tag + "/b3");
 
   Json blocks = Json::array();
-  auto add_block = [&](const std::string& name, const BlockHeaderOnly& b, const BlockId& id, const QuorumCert& qc) {
+  auto add_block = [&](const std::string& name, const BlockHeaderOnly& b, const BlockId& id,
+                       const QuorumCert& qc) {
     blocks.push_back(Json{{"name", name},
                           {"block", *codec::to_json(b)},
                           {"block_encoded", hex(*codec::encode(b))},
@@ -312,8 +314,8 @@ Json chain_vectors(HashAlg alg) {
   add_cert("no signatures", b1, enc(none), "genesis", "invalid");
   add_cert("QC over another block (b1's QC with b2)", b2, enc(qc1), "genesis", "invalid");
   add_cert("root QC (empty) with the genesis block", root.block, enc(root.qc), "genesis", "invalid");
-  add_cert("votes signed for another chain", b1, enc(make_qc(g, foreign, id1, 1, {0, 1, 2}, tag + "/foreign")),
-           "genesis", "invalid");
+  add_cert("votes signed for another chain", b1,
+           enc(make_qc(g, foreign, id1, 1, {0, 1, 2}, tag + "/foreign")), "genesis", "invalid");
   QuorumCert rnd = qc1;
   rnd.round = 2;
   add_cert("QC round changed", b1, enc(rnd), "genesis", "invalid");
@@ -370,12 +372,11 @@ TEST(SdkVectors, ConsensusCertificates) {
   Json doc{{"about",
             "Light-client vectors written by src/consensus/sdk_vectors_test.cpp: block ids, vote digests "
             "and quorum-certificate verdicts (verify_qc) for sdk/ts; see docs/web.md"},
-           {"domains",
-            Json{{"block", "formica/consensus/block/v1"},
-                 {"proposal", "formica/consensus/proposal/v1"},
-                 {"vote", "formica/consensus/vote/v1"},
-                 {"timeout", "formica/consensus/timeout/v1"},
-                 {"payload", "formica/consensus/payload/v1"}}},
+           {"domains", Json{{"block", "formica/consensus/block/v1"},
+                            {"proposal", "formica/consensus/proposal/v1"},
+                            {"vote", "formica/consensus/vote/v1"},
+                            {"timeout", "formica/consensus/timeout/v1"},
+                            {"payload", "formica/consensus/payload/v1"}}},
            {"chains", chains},
            {"sm2_signatures", g_sm2}};
   std::string text = doc.dump(1) + "\n";
@@ -389,9 +390,10 @@ TEST(SdkVectors, ConsensusCertificates) {
   }
   auto committed = read_text(path);
   ASSERT_TRUE(committed.has_value()) << path << " is missing: run with FORMICA_WRITE_VECTORS=1";
-  EXPECT_TRUE(*committed == text) << path
-                                  << " differs from what the C++ code produces now; if the change is "
-                                     "intended, regenerate with FORMICA_WRITE_VECTORS=1 and rerun the SDK tests";
+  EXPECT_TRUE(*committed == text)
+      << path
+      << " differs from what the C++ code produces now; if the change is "
+         "intended, regenerate with FORMICA_WRITE_VECTORS=1 and rerun the SDK tests";
 }
 
 }  // namespace formica::consensus

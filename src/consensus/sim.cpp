@@ -114,6 +114,8 @@ struct Node {
   std::uint64_t timer_gen = 0;
   Root root;
   std::uint64_t commits = 0;
+  std::uint64_t window_commits = 0;
+  bool crashed = false;
 };
 
 enum class EvType : std::uint8_t { kDeliver, kTimer, kTx, kDown, kUp };
@@ -157,7 +159,16 @@ class Sim {
       node->root = std::move(genesis_root(chain_, node->env.last_executed())).value();
       nodes_.push_back(std::move(node));
     }
-    for (std::uint32_t i = 0; i < cfg_.n; ++i) boot(i);
+    for (std::uint32_t i : cfg_.crashed) {
+      if (i < cfg_.n) nodes_[i]->crashed = true;
+    }
+    for (std::uint32_t i = 0; i < cfg_.n; ++i) {
+      if (nodes_[i]->crashed) {
+        nodes_[i]->down = true;
+      } else {
+        boot(i);
+      }
+    }
     // Workload.
     const std::uint64_t spread = std::max<std::uint64_t>(cfg_.heal_ms, 1000);
     for (std::uint32_t i = 0; i < cfg_.txs; ++i) issue_tx(1 + i, rnd(spread));
@@ -204,6 +215,13 @@ class Sim {
       }
     }
     for (const auto& n : nodes_) result_.max_committed = std::max(result_.max_committed, n->commits);
+    bool first = true;
+    for (const auto& n : nodes_) {
+      if (n->byz || n->crashed) continue;
+      result_.window_commits =
+          first ? n->window_commits : std::min(result_.window_commits, n->window_commits);
+      first = false;
+    }
     result_.end_ms = now_;
     return result_;
   }
@@ -230,7 +248,7 @@ class Sim {
 
   bool all_done() const {
     for (const auto& n : nodes_) {
-      if (n->byz) continue;
+      if (n->byz || n->crashed) continue;
       if (n->down) return false;
       for (std::uint64_t t : all_txs_) {
         if (n->env.committed.count(t) == 0) return false;
@@ -247,6 +265,7 @@ class Sim {
     cc.my_index = i;
     cc.base_timeout_ms = cfg_.base_timeout_ms;
     cc.max_timeout_ms = cfg_.max_timeout_ms;
+    cc.leader_window = cfg_.leader_window;
     auto core = Core::create(cc, &keys(cfg_.n, cfg_.mixed_schemes)[i], n.env, n.safety, n.root);
     if (!core.ok()) {
       result_.safety_ok = false;
@@ -277,6 +296,7 @@ class Sim {
         break;
       }
       case EvType::kDown:
+        if (n.crashed) break;
         n.down = true;
         n.core.reset();
         n.env.core = nullptr;
@@ -434,6 +454,7 @@ class Sim {
                    static_cast<unsigned long long>(c.blocks_in_order.back().round));
     }
     n.env.apply(c);
+    if (now_ >= cfg_.window_from_ms && now_ < cfg_.window_to_ms) n.window_commits += c.blocks_in_order.size();
     for (const Proposal& p : c.blocks_in_order) {
       auto id = block_id(chain_, p);
       if (!id.ok()) continue;

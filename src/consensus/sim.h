@@ -55,6 +55,11 @@ struct SimConfig {
   // Workload: `txs` transactions at random times in [0, heal_ms), then `final_txs` after heal.
   std::uint32_t txs = 10;
   std::uint32_t final_txs = 2;
+  std::vector<std::uint32_t> crashed;  // these validators never start (crashed for the whole run)
+  std::uint32_t leader_window = 10;    // CoreConfig::leader_window (0: round-robin leaders)
+  // Throughput: blocks each live honest validator commits in [window_from_ms, window_to_ms).
+  std::uint64_t window_from_ms = 0;
+  std::uint64_t window_to_ms = 0;
   std::uint64_t liveness_bound_ms = 60000;  // after heal, every honest node commits the final txs
   std::uint64_t idle_window_ms = 30000;     // then no message for this long
 };
@@ -71,7 +76,8 @@ struct SimResult {
   std::uint64_t max_committed = 0;
   std::uint64_t end_ms = 0;
   std::uint64_t penalties = 0;
-  std::uint64_t by_kind[9] = {};  // messages sent, by tag byte (MessageKind); [0]: garbage
+  std::uint64_t window_commits = 0;  // min over live honest validators (see SimConfig::window_*)
+  std::uint64_t by_kind[9] = {};     // messages sent, by tag byte (MessageKind); [0]: garbage
   bool ok() const { return safety_ok && liveness_ok && idle_ok && no_double_vote && honest_never_penalised; }
 };
 

@@ -8,6 +8,8 @@
 //   lost and all four agree on every balance;
 // - a validator cut off by a TCP proxy while the others make hundreds of blocks catches up
 //   after the heal (block sync with quorum-certificate checks);
+// - two of four validators cut off by TCP proxies: nothing is finalised; after the heal the
+//   pending transfer is finalised within a bound;
 // - a validator whose certificate comes from an unknown CA is refused by the others.
 #include <gtest/gtest.h>
 
@@ -329,6 +331,59 @@ TEST(Bft, PartitionedValidatorCatchesUpAfterHeal) {
   proxy->partition(false);
   EXPECT_TRUE(wait_height({c.url(3)}, target, 90)) << "node 3 did not catch up after the heal";
   EXPECT_EQ(block_hash(c.url(3), target), block_hash(c.url(0), target));
+}
+
+TEST(Bft, TwoOfFourPartitionedNothingFinalisesUntilHeal) {
+  Cluster c("bft-two-cut");
+  // Every link is dialled by its lower-index node, so proxies in front of nodes 2 and 3 carry
+  // all their links (0->2, 1->2, 0->3, 1->3 and 2->3): partitioning both leaves {0, 1}, {2} and
+  // {3}, and no group holds a quorum of three.
+  std::vector<std::unique_ptr<net::TcpProxy>> proxies;
+  for (std::size_t k : {2, 3})
+    proxies.push_back(net::TcpProxy::start({.target_port = c.t.net.nodes[k].p2p_port}).value());
+  for (std::size_t i = 0; i < 3; ++i) {
+    auto cfg = read_json(c.t.net.nodes[i].config);
+    for (auto& p : cfg["p2p"]["peers"]) {
+      if (p["name"] == "node2") p["port"] = proxies[0]->port();
+      if (p["name"] == "node3") p["port"] = proxies[1]->port();
+    }
+    std::ofstream(c.t.net.nodes[i].config, std::ios::trunc) << cfg.dump(2);
+  }
+  ASSERT_TRUE(c.start_all());
+  c.fund(2);
+  const std::uint64_t start = height_of(c.url(0));
+  ASSERT_TRUE(wait_height(c.urls(), start, 30));
+  for (auto& p : proxies) p->partition(true);
+
+  // A transfer reaches node 0 (and node 1 by gossip), but no quorum can certify it.
+  std::string id;
+  const std::string hex = sign_hex(c.keys[0], 0, "bank", "transfer",
+                                   *codec::encode(apps::Transfer{c.addrs[1].to_bytes(), "FMC", 7}), &id);
+  rpc::Client c0(c.url(0));
+  auto r = c0.call("submit_tx", Json{{"tx", hex}, {"wait", false}}, 5000);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(height_of(c.url(i)), start) << "node " << i << " finalised a block without a quorum";
+  }
+
+  // Heal: the transfer is finalised on every node within the bound.
+  for (auto& p : proxies) p->partition(false);
+  const auto healed = std::chrono::steady_clock::now();
+  constexpr int kBoundSeconds = 30;
+  EXPECT_TRUE(wait_height(c.urls(), start + 1, kBoundSeconds))
+      << "no progress within " << kBoundSeconds << " s of the heal";
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - healed)
+          .count();
+  std::printf("[bft] two of four partitioned for 4 s: first block %lld ms after the heal\n",
+              static_cast<long long>(ms));
+  for (std::size_t i = 0; i < 4; ++i) {
+    rpc::Client ci(c.url(i));
+    auto g = ci.call("get_tx", Json{{"tx_id", id}}, 5000);
+    EXPECT_TRUE(g.ok() && (*g).value("status", "") == "committed") << "node " << i;
+  }
+  EXPECT_EQ(c.balance(3, 1), 10'007u);
 }
 
 TEST(Bft, ValidatorWithCertificateFromUnknownCaIsRefused) {

@@ -75,6 +75,10 @@ struct CoreConfig {
   std::uint32_t max_committed_history = 1024;  // committed blocks kept to serve SyncRequests
   std::uint32_t max_buffered_proposals = 256;  // proposals waiting for a missing parent
   Round max_future_rounds = 1000;              // messages further ahead than this are ignored
+  // Leader reputation (docs/consensus.md): the leader of round r is drawn, seeded by the id of
+  // the block the proposal extends, from the validators active (proposer or QC signer) in the
+  // last `leader_window` blocks of that block's ancestry. 0: plain round-robin (r mod n).
+  std::uint32_t leader_window = 10;
   MessageLimits limits;
 };
 
