@@ -47,6 +47,17 @@ Bytes event_prefix(std::string_view key) {
 
 }  // namespace
 
+Result<std::optional<Bytes>> TreeStateReader::get(ByteView key) const {
+  Bytes k(key.begin(), key.end());
+  if (auto it = cache_.find(k); it != cache_.end()) return it->second;
+  if (!reader_) {
+    FORMICA_ASSIGN_OR_RETURN(reader_, tree_.reader(version_, head_));
+  }
+  FORMICA_ASSIGN_OR_RETURN(auto v, reader_->get(key));
+  cache_.emplace(std::move(k), v);
+  return v;
+}
+
 Chain::Chain(storage::KvStore& kv, Genesis genesis, const Executor& executor)
     : kv_(kv), genesis_(std::move(genesis)), executor_(executor) {}
 
@@ -103,7 +114,7 @@ Result<ExecutedBlock> Chain::execute(std::vector<Transaction> txs, std::vector<H
   if (txs.size() != ids.size()) return make_error(ErrorCode::kInvalidArgument, "one id per transaction");
   BlockHeader parent = head();
   Hash parent_hash = head_hash();
-  TreeStateReader base(*tree_, parent.height);
+  TreeStateReader base(*tree_, parent.height, true);
   Overlay overlay(base);
   ExecutedBlock out;
   out.receipts = executor_.execute_block(overlay, parent.height + 1, txs, ids);
@@ -242,7 +253,9 @@ Result<storage::StateRead> Chain::state_get_with_proof(ByteView key, std::uint64
   return tree_->get_with_proof(key, height);
 }
 
-std::unique_ptr<StateReader> Chain::head_state() const { return state_at(height()); }
+std::unique_ptr<StateReader> Chain::head_state() const {
+  return std::make_unique<TreeStateReader>(*tree_, height(), true);
+}
 
 std::unique_ptr<StateReader> Chain::state_at(std::uint64_t height) const {
   return std::make_unique<TreeStateReader>(*tree_, height);

@@ -98,6 +98,11 @@ Result<Hash> check_stateless(const Transaction& tx, const ChainRules& rules, TxC
 
 std::vector<Result<Hash>> check_stateless_batch(const std::vector<Transaction>& txs,
                                                 const ChainRules& rules) {
+  return check_stateless_batch(txs, rules, nullptr);
+}
+
+std::vector<Result<Hash>> check_stateless_batch(const std::vector<Transaction>& txs, const ChainRules& rules,
+                                                const std::function<bool(const Hash&)>& known) {
   std::vector<Result<Hash>> out;
   out.reserve(txs.size());
   std::vector<std::optional<std::pair<Hash, crypto::PublicKey>>> parsed(txs.size());
@@ -114,6 +119,7 @@ std::vector<Result<Hash>> check_stateless_batch(const std::vector<Transaction>& 
   }
   for (std::size_t i = 0; i < txs.size(); ++i) {
     if (!parsed[i]) continue;
+    if (known && known(parsed[i]->first)) continue;
     items.push_back(crypto::VerifyItem{&parsed[i]->second, parsed[i]->first, txs[i].signature});
     where.push_back(i);
   }

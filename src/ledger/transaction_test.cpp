@@ -110,6 +110,29 @@ TEST(Transaction, EachStatelessFaultHasItsReason) {
   }
 }
 
+TEST(Transaction, BatchCheckSkipsOnlyKnownIdsSignatures) {
+  auto key = key_of(crypto::Scheme::kEd25519, 5);
+  Transaction good = signed_tx(key);
+  Transaction forged = good;
+  forged.body.nonce = 8;  // the signature no longer matches
+  Transaction malformed = good;
+  malformed.body.chain_id = "other-chain";
+  const Hash forged_id = *tx_id(forged.body, crypto::HashAlg::kSha256);
+  std::vector<Transaction> txs{good, forged, malformed};
+  auto plain = check_stateless_batch(txs, rules());
+  ASSERT_TRUE(plain[0].ok());
+  EXPECT_FALSE(plain[1].ok());
+  EXPECT_FALSE(plain[2].ok());
+  // An id the caller already verified keeps its id unchecked; structure is still checked.
+  auto skipping = check_stateless_batch(txs, rules(), [&](const Hash& id) { return id == forged_id; });
+  ASSERT_TRUE(skipping[0].ok());
+  ASSERT_TRUE(skipping[1].ok());
+  EXPECT_EQ(*skipping[1], forged_id);
+  EXPECT_FALSE(skipping[2].ok());
+  auto none = check_stateless_batch(txs, rules(), [](const Hash&) { return false; });
+  EXPECT_FALSE(none[1].ok());
+}
+
 TEST(Transaction, GarbageBytesAreMalformedNotFatal) {
   Bytes junk{0xff, 0x00, 0x13, 0x37};
   EXPECT_FALSE(decode_transaction(junk).ok());

@@ -123,6 +123,25 @@ Result<std::optional<Bytes>> StateTree::get(ByteView key, std::uint64_t version)
   return read_value(kv_, options_.cf, state_key_hash(options_.hash_alg, key), key, version);
 }
 
+Result<std::unique_ptr<StateTree::VersionReader>> StateTree::reader(std::uint64_t version,
+                                                                    bool known_readable) const {
+  // Without pruning a committed version stays readable for ever; with it, a concurrent prune
+  // may move the horizon past `version`, so the check is kept.
+  if (!known_readable || options_.keep_versions != 0) FORMICA_TRY(check_readable(version));
+  FORMICA_ASSIGN_OR_RETURN(auto it, value_iterator(kv_, options_.cf));
+  return std::unique_ptr<VersionReader>(new VersionReader(*this, version, std::move(it)));
+}
+
+Result<std::optional<Bytes>> StateTree::VersionReader::get(ByteView key) {
+  const Hash32 kh = state_key_hash(tree_.options_.hash_alg, key);
+  FORMICA_ASSIGN_OR_RETURN(auto found, find_value_with(*values_, kh, version_));
+  if (!found || !found->record.value) return std::optional<Bytes>{};
+  if (!std::equal(found->record.key.begin(), found->record.key.end(), key.begin(), key.end())) {
+    return make_error(ErrorCode::kInternal, "state tree: key hash collision in the value index");
+  }
+  return std::move(found->record.value);
+}
+
 Result<StateRead> StateTree::get_with_proof(ByteView key, std::uint64_t version) const {
   FORMICA_TRY(check_readable(version));
   const Hash32 kh = state_key_hash(options_.hash_alg, key);

@@ -54,6 +54,11 @@ void expect_version_matches(const StateTree& tree, std::uint64_t version, const 
   auto root = tree.root_hash(version);
   ASSERT_TRUE(root.ok()) << root.error().to_string();
   ASSERT_EQ(*root, ref.root()) << "version " << version;
+  // The batched reader answers exactly like get(key, version), with and without the checks.
+  auto reader = tree.reader(version);
+  ASSERT_TRUE(reader.ok()) << reader.error().to_string();
+  auto trusted = tree.reader(version, /*known_readable=*/true);
+  ASSERT_TRUE(trusted.ok()) << trusted.error().to_string();
   for (std::size_t i = 0; i < key_space + 3; ++i) {
     const Bytes key = b("k" + std::to_string(i));
     auto it = model.find(key);
@@ -70,7 +75,16 @@ void expect_version_matches(const StateTree& tree, std::uint64_t version, const 
     auto plain = tree.get(key, version);
     ASSERT_TRUE(plain.ok());
     ASSERT_EQ(*plain, read->value);
+    auto batched = (*reader)->get(key);
+    ASSERT_TRUE(batched.ok()) << batched.error().to_string();
+    ASSERT_EQ(*batched, read->value) << "version " << version << " key " << i;
+    auto batched2 = (*trusted)->get(key);
+    ASSERT_TRUE(batched2.ok());
+    ASSERT_EQ(*batched2, read->value);
   }
+  auto beyond = tree.reader(UINT64_MAX);
+  ASSERT_FALSE(beyond.ok());
+  ASSERT_EQ(beyond.code(), ErrorCode::kNotFound);
 }
 
 class StateTreeTest : public ::testing::TestWithParam<Backend> {

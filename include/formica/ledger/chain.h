@@ -16,6 +16,7 @@
 // the caller (the block producer / consensus). Reads may run concurrently with them.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,15 +34,22 @@ namespace formica::ledger {
 inline constexpr std::string_view kChainColumnFamily = "chain";
 inline constexpr std::string_view kStateColumnFamily = "state";
 
-// A state reader over one version of the state tree.
+// A state reader over one version of the state tree. A committed version never changes, so
+// every answer (including "absent") is memoised, and the reads share one value-index cursor
+// (StateTree::VersionReader). Not thread-safe: one reader per block execution or request.
 class TreeStateReader final : public StateReader {
  public:
-  TreeStateReader(const storage::StateTree& tree, std::uint64_t version) : tree_(tree), version_(version) {}
-  Result<std::optional<Bytes>> get(ByteView key) const override { return tree_.get(key, version_); }
+  // `head`: the version is the chain's head (committed, never pruned): no readability checks.
+  TreeStateReader(const storage::StateTree& tree, std::uint64_t version, bool head = false)
+      : tree_(tree), version_(version), head_(head) {}
+  Result<std::optional<Bytes>> get(ByteView key) const override;
 
  private:
   const storage::StateTree& tree_;
   std::uint64_t version_;
+  bool head_;
+  mutable std::unique_ptr<storage::StateTree::VersionReader> reader_;
+  mutable std::map<Bytes, std::optional<Bytes>> cache_;
 };
 
 // A block executed but not yet committed: its header (with roots), receipts and state writes.

@@ -11,6 +11,7 @@
 // roles, balances) belong to the executor and the modules.
 
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -94,5 +95,10 @@ namespace formica::ledger {
 // exactly the one-by-one rule (crypto::verify_parallel). results[i] is what
 // check_stateless(txs[i], rules) would return.
 std::vector<Result<Hash>> check_stateless_batch(const std::vector<Transaction>& txs, const ChainRules& rules);
+// The same, except that a structurally valid transaction whose id satisfies `known` (one this
+// node already verified, e.g. in its mempool) keeps its id as the result without its signature
+// being checked again.
+std::vector<Result<Hash>> check_stateless_batch(const std::vector<Transaction>& txs, const ChainRules& rules,
+                                                const std::function<bool(const Hash&)>& known);
 
 }  // namespace formica::ledger

@@ -69,6 +69,26 @@ class StateTree {
   Result<std::optional<Bytes>> get(ByteView key, std::uint64_t version) const;
   Result<StateRead> get_with_proof(ByteView key, std::uint64_t version) const;
 
+  // Many reads of one version (block execution): the version's readability is checked once and
+  // one cursor over the value index serves every get (a point-in-time view taken by reader()).
+  // Same answers as get(key, version). Not thread-safe; must not outlive the tree.
+  class VersionReader {
+   public:
+    Result<std::optional<Bytes>> get(ByteView key);
+
+   private:
+    friend class StateTree;
+    VersionReader(const StateTree& tree, std::uint64_t version, std::unique_ptr<KvIterator> values)
+        : tree_(tree), version_(version), values_(std::move(values)) {}
+    const StateTree& tree_;
+    std::uint64_t version_;
+    std::unique_ptr<KvIterator> values_;
+  };
+  // `known_readable`: the caller knows `version` is committed and not pruned (the chain's own
+  // head, which it wrote); without pruning (keep_versions = 0) the three metadata reads that
+  // check it are then skipped.
+  Result<std::unique_ptr<VersionReader>> reader(std::uint64_t version, bool known_readable = false) const;
+
   // Computes version `version` from the latest one and `updates` (distinct keys, any order;
   // a repeated key is kInvalidArgument), appends its records to `batch`, and returns its
   // root hash. Reads the store but writes nothing.
