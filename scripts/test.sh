@@ -6,6 +6,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-$(nproc)}
 FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+# Long-run knobs apply to the direct runs below, not to ctest (whose per-test time limit holds).
+CATCHUP_BLOCKS=${FORMICA_CATCHUP_BLOCKS:-}
+unset FORMICA_CATCHUP_BLOCKS FORMICA_SIM_SEEDS
 passed=0
 failed=0
 log=$(mktemp)
@@ -33,6 +36,25 @@ check layering tools/check_layers.sh
 step "unit tests (build/)"
 ctest --test-dir build -j"$JOBS" --output-on-failure 2>&1 | tee "$log"
 tally_ctest "$log"
+
+if [[ -n ${FORMICA_SIM_SEEDS_LONG:-} ]]; then
+  step "deterministic simulation: $FORMICA_SIM_SEEDS_LONG seeds per scenario in $JOBS shards (build/)"
+  pids=()
+  for ((i = 0; i < JOBS; i++)); do
+    FORMICA_SIM_SEEDS=$FORMICA_SIM_SEEDS_LONG FORMICA_SIM_SHARD=$i/$JOBS \
+      build/src/consensus/consensus_tests --gtest_filter='Sim.*' >"$log.sim$i" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${!pids[@]}"; do
+    check "simulation shard $i/$JOBS" wait "${pids[$i]}"
+    grep -E '^\[sim\]|Failure|FAILED|Replay' "$log.sim$i"; rm -f "$log.sim$i"
+  done
+fi
+if [[ -n $CATCHUP_BLOCKS ]]; then
+  step "a validator catching up after $CATCHUP_BLOCKS blocks (build/, outside ctest's time limit)"
+  check "catch-up after $CATCHUP_BLOCKS blocks" env FORMICA_CATCHUP_BLOCKS="$CATCHUP_BLOCKS" \
+    build/tests/cluster_tests --gtest_filter='Bft.PartitionedValidatorCatchesUpAfterHeal'
+fi
 
 step "web console and TypeScript SDK (scripts/web_test.sh: vitest, build, headless chromium)"
 scripts/web_test.sh 2>&1 | tee "$log"

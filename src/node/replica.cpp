@@ -223,7 +223,9 @@ void Replica::on_gossip(std::uint32_t peer, const Bytes& bytes) {
     transport_->penalise(peer, net::PenaltyReason::kInvalidMessage, "tx gossip: " + p.error().message);
     return;
   }
-  auto checked = ledger::check_stateless_batch(p->txs, rules_);
+  // Transactions already in our mempool were verified when they entered it: not again.
+  auto checked = ledger::check_stateless_batch(
+      p->txs, rules_, [&](const ledger::Hash& id) { return mempool_->contains(id); });
   bool any = false;
   for (std::size_t i = 0; i < p->txs.size(); ++i) {
     if (!checked[i].ok()) {
@@ -263,6 +265,7 @@ void Replica::flush_gossip() {
 
 void Replica::loop() {
   apply(core_->start(now_ms()));
+  replay_pending();
   for (;;) {
     std::deque<std::pair<std::uint32_t, Bytes>> inbox;
     std::vector<std::uint32_t> peers_up;
@@ -313,6 +316,7 @@ void Replica::loop() {
                                "consensus: " + msg.error().message);
         continue;
       }
+      if (const auto* prop = std::get_if<consensus::Proposal>(&*msg)) persist_pending(*prop);
       if (const auto* req = std::get_if<consensus::SyncRequest>(&*msg)) {
         // Committed blocks are served from disk: a peer may be thousands of blocks behind.
         if (auto s = serve_sync(peer, *req); !s.ok()) base::log::warn("sync: {}", s.error().to_string());
@@ -332,11 +336,15 @@ void Replica::loop() {
 }
 
 void Replica::apply(std::vector<consensus::Action> actions) {
+  // The certified chain above the committed root, on disk before any of these actions (a
+  // vote among them) leaves this node.
+  for (const auto* b : core_->uncommitted_ancestors(core_->high_qc().block_id)) persist_pending(*b);
   for (auto& a : actions) {
     std::visit(
         [&](auto& act) {
           using T = std::decay_t<decltype(act)>;
           if constexpr (std::is_same_v<T, consensus::Broadcast>) {
+            if (const auto* prop = std::get_if<consensus::Proposal>(&act.message)) persist_pending(*prop);
             if (!transport_) return;
             auto bytes = consensus::encode_message(act.message, core_->config().limits);
             if (bytes.ok()) transport_->broadcast(kConsensusChannel, *bytes);
@@ -384,6 +392,7 @@ void Replica::commit(const consensus::Commit& c) {
     if (last) {
       auto proof = codec::encode(CommitProof{c.child, c.commit_qc});
       if (proof.ok()) extra.put(cf_, round_key('P', blk.round), *proof);
+      drop_pending_upto(blk.round, extra);
     }
     nonce_cache_.erase(*id);
 
@@ -454,6 +463,55 @@ void Replica::regossip(std::optional<std::uint32_t> peer) {
   } else {
     transport_->broadcast(kTxGossipChannel, *bytes);
   }
+}
+
+// Blocks not yet committed are kept on disk: a validator restarted after voting must still
+// know the block its highest QC certifies, or it could never extend it (a network of one has
+// no peer to fetch it from). Written before the core sees the block, so before any vote for it
+// leaves (the vote's synced safety write flushes the log up to here).
+void Replica::persist_pending(const consensus::Proposal& p) {
+  if (p.round <= core_->committed_round()) return;
+  auto id = consensus::block_id(params_, p);
+  if (!id.ok() || persisted_.count(*id) != 0) return;
+  auto bytes = codec::encode(p);
+  if (!bytes.ok()) return;
+  persisted_.emplace(*id, p.round);
+  Bytes key = round_key('U', p.round);
+  key.insert(key.end(), id->begin(), id->end());
+  storage::WriteBatch b;
+  b.put(cf_, key, *bytes);
+  if (auto s = kv_->write(b); !s.ok())
+    base::log::warn("consensus: cannot keep block: {}", s.error().to_string());
+}
+
+void Replica::drop_pending_upto(consensus::Round round, storage::WriteBatch& batch) {
+  for (auto it = persisted_.begin(); it != persisted_.end();)
+    it = it->second <= round ? persisted_.erase(it) : std::next(it);
+  storage::ReadOptions ro;
+  ro.lower_bound = Bytes(1, 'U');
+  ro.upper_bound = round_key('U', round + 1);
+  auto it = kv_->iterator(cf_, ro);
+  if (!it.ok()) return;
+  for ((*it)->seek_to_first(); (*it)->valid(); (*it)->next()) {
+    Bytes k((*it)->key().begin(), (*it)->key().end());
+    batch.del(cf_, k);
+  }
+}
+
+void Replica::replay_pending() {
+  storage::ReadOptions ro;
+  ro.lower_bound = Bytes(1, 'U');
+  ro.upper_bound = Bytes(1, 'V');
+  auto it = kv_->iterator(cf_, ro);
+  if (!it.ok()) return;
+  std::vector<consensus::Proposal> blocks;
+  for ((*it)->seek_to_first(); (*it)->valid(); (*it)->next()) {
+    auto p = codec::decode<consensus::Proposal>((*it)->value());
+    if (p.ok() && p->round > core_->committed_round()) blocks.push_back(std::move(*p));
+  }
+  // In round order, so each block's parent is known when it arrives.
+  for (auto& p : blocks) apply(core_->on_message(p.proposer, consensus::Message(p), now_ms()));
+  if (!blocks.empty()) base::log::info("consensus: {} uncommitted blocks restored", blocks.size());
 }
 
 void Replica::record_certificate() {

@@ -14,6 +14,7 @@
 //   "K"+round8             a committed block (for peers that sync)
 //   "I"+block_id           round8 of a committed block
 //   "P"+round8             the commit proof {child header, QC} of a commit point
+//   "U"+round8+block_id    a block not yet committed (restored into the core on restart)
 //   "C"+height8            a light-client certificate for ledger header `height`: a block whose
 //                          exec names that header, and the QC over that block
 
@@ -126,6 +127,9 @@ class Replica : private consensus::Env {
   void apply(std::vector<consensus::Action> actions);
   void commit(const consensus::Commit& c);
   void record_certificate();
+  void persist_pending(const consensus::Proposal& p);
+  void drop_pending_upto(consensus::Round round, storage::WriteBatch& batch);
+  void replay_pending();
   void flush_gossip();
   void regossip(std::optional<std::uint32_t> peer);
   void on_gossip(std::uint32_t peer, const Bytes& bytes);
@@ -162,7 +166,8 @@ class Replica : private consensus::Env {
   // Replica-thread state.
   std::optional<std::uint64_t> deadline_;
   std::map<consensus::BlockId, std::vector<std::pair<ledger::AddressBytes, std::uint64_t>>> nonce_cache_;
-  std::map<std::uint64_t, ledger::Hash> recent_headers_;  // height -> header hash
+  std::map<std::uint64_t, ledger::Hash> recent_headers_;      // height -> header hash
+  std::map<consensus::BlockId, consensus::Round> persisted_;  // uncommitted blocks on disk
   std::uint64_t last_progress_ms_ = 0;
   std::uint64_t last_regossip_ms_ = 0;
   std::atomic<std::uint64_t> certified_height_{0};
