@@ -82,18 +82,36 @@ fi
 step "fuzz targets, ${FUZZ_SECONDS}s each (build-fuzz/)"
 if CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
      -DFORMICA_FUZZ=ON >/dev/null && ninja -C build-fuzz; then
-  for target in $(cat build-fuzz/fuzz/targets.txt 2>/dev/null); do
+  # One libFuzzer process per core at a time (each is single-threaded).
+  fuzz_one() {  # target -> writes $log.fuzz.<target>, exit status = the fuzzer's
+    local target=$1 corpus seeds
     corpus=$(mktemp -d)
     seeds=fuzz/corpus/$target
     [[ -d $seeds ]] || seeds=
-    if build-fuzz/fuzz/"$target" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=0 \
-         "$corpus" $seeds >"$log" 2>&1; then
-      echo "fuzz $target: ok ($(grep -Eo '#[0-9]+' "$log" | tail -1 | tr -d '#') runs)"
-      passed=$((passed + 1))
-    else
-      echo "FAILED: fuzz $target"; tail -40 "$log"; failed=$((failed + 1))
-    fi
+    build-fuzz/fuzz/"$target" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=0 \
+      "$corpus" $seeds >"$log.fuzz.$target" 2>&1
+    local rc=$?
     rm -rf "$corpus"
+    return $rc
+  }
+  targets=($(cat build-fuzz/fuzz/targets.txt 2>/dev/null))
+  for ((k = 0; k < ${#targets[@]}; k += JOBS)); do
+    pids=()
+    for ((j = k; j < k + JOBS && j < ${#targets[@]}; j++)); do
+      fuzz_one "${targets[$j]}" &
+      pids+=("$!:${targets[$j]}")
+    done
+    for entry in "${pids[@]}"; do
+      pid=${entry%%:*}
+      target=${entry#*:}
+      if wait "$pid"; then
+        echo "fuzz $target: ok ($(grep -Eo '#[0-9]+' "$log.fuzz.$target" | tail -1 | tr -d '#') runs)"
+        passed=$((passed + 1))
+      else
+        echo "FAILED: fuzz $target"; tail -40 "$log.fuzz.$target"; failed=$((failed + 1))
+      fi
+      rm -f "$log.fuzz.$target"
+    done
   done
 else
   echo "FAILED: fuzz build"; failed=$((failed + 1))
