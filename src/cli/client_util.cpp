@@ -1,12 +1,16 @@
 #include "client_util.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "formica/base/encoding.h"
 #include "formica/codec/binary.h"
+#include "formica/consensus/verify.h"
 #include "formica/crypto/address.h"
+#include "formica/ledger/block.h"
 #include "formica/node/local_net.h"
 
 namespace formica::cli {
@@ -114,6 +118,56 @@ Result<codec::U128> parse_amount(std::string_view text, unsigned decimals) {
   if (!v)
     return make_error(ErrorCode::kInvalidArgument, "amount '" + std::string(text) + "' is not a number");
   return *v;
+}
+
+Result<std::string> verify_certified(rpc::Client& client, const ledger::Genesis& genesis, std::uint64_t h,
+                                     const crypto::Hash32& header_hash) {
+  using codec::Json;
+  std::vector<consensus::Validator> vals;
+  for (const auto& v : genesis.validators) vals.push_back({v.name, v.org, v.scheme, v.public_key, v.address});
+  if (vals.empty())
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "genesis names no validators: nothing to check a certificate against");
+  FORMICA_ASSIGN_OR_RETURN(auto vs, consensus::ValidatorSet::create(std::move(vals)));
+  const consensus::ChainParams params{genesis.rules.chain_id, genesis.rules.hash_alg};
+  // The newest header is certified a moment after it is final (by the next block's QC).
+  Result<Json> answer = client.call("get_certificate", Json{{"height", h}});
+  for (int i = 0; i < 50 && !answer.ok() && answer.code() == ErrorCode::kNotFound; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    answer = client.call("get_certificate", Json{{"height", h}});
+  }
+  FORMICA_ASSIGN_OR_RETURN(Json cert, std::move(answer));
+  if (!cert.is_object() || !cert.contains("block_encoded") || !cert.contains("qc_encoded"))
+    return make_error(ErrorCode::kMalformed, "not a certificate");
+  FORMICA_ASSIGN_OR_RETURN(Bytes bb, base::from_hex(cert["block_encoded"].get<std::string>()));
+  FORMICA_ASSIGN_OR_RETURN(Bytes qb, base::from_hex(cert["qc_encoded"].get<std::string>()));
+  FORMICA_ASSIGN_OR_RETURN(auto block, codec::decode<consensus::BlockHeaderOnly>(bb));
+  FORMICA_ASSIGN_OR_RETURN(auto qc, codec::decode<consensus::QuorumCert>(qb));
+  FORMICA_ASSIGN_OR_RETURN(consensus::BlockId id, consensus::block_id(params, block));
+  if (qc.block_id != id) return make_error(ErrorCode::kVerificationFailed, "the QC certifies another block");
+  if (auto s = consensus::verify_qc(vs, qc, params); !s.ok())
+    return make_error(ErrorCode::kVerificationFailed, "quorum certificate: " + s.error().message);
+  // Walk from the certified header back to ours by parent hashes.
+  std::uint64_t at = block.exec.height;
+  crypto::Hash32 expect = block.exec.header_hash;
+  if (at < h) return make_error(ErrorCode::kVerificationFailed, "certificate is for a lower height");
+  if (at - h > 10'000) return make_error(ErrorCode::kUnsupported, "certified header too far above this one");
+  while (at > h) {
+    FORMICA_ASSIGN_OR_RETURN(Json b, client.call("get_block", Json{{"height", at}}));
+    FORMICA_ASSIGN_OR_RETURN(Bytes hb, base::from_hex(b.value("header_encoded", "")));
+    FORMICA_ASSIGN_OR_RETURN(auto hdr, codec::decode<ledger::BlockHeader>(hb));
+    FORMICA_ASSIGN_OR_RETURN(crypto::Hash32 got, ledger::header_hash(hdr, genesis.rules.hash_alg));
+    if (got != expect || hdr.height != at)
+      return make_error(ErrorCode::kVerificationFailed,
+                        "header chain broken at height " + std::to_string(at));
+    expect = hdr.parent_hash;
+    --at;
+  }
+  if (expect != header_hash)
+    return make_error(ErrorCode::kVerificationFailed, "the certified chain does not contain this header");
+  return "certified by " + std::to_string(qc.signatures.size()) + " of " + std::to_string(vs.size()) +
+         " validators (quorum " + std::to_string(vs.quorum()) + ") in round " + std::to_string(block.round) +
+         (block.exec.height == h ? std::string() : ", through height " + std::to_string(block.exec.height));
 }
 
 }  // namespace formica::cli

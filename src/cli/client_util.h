@@ -8,6 +8,7 @@
 #include "args.h"
 #include "formica/codec/json.h"
 #include "formica/crypto/signature.h"
+#include "formica/ledger/genesis.h"
 #include "formica/ledger/transaction.h"
 #include "formica/rpc/client.h"
 
@@ -42,6 +43,13 @@ Result<codec::Json> submit(rpc::Client& client, const crypto::PrivateKey& key, c
 int print_result(const Args& args, const codec::Json& j, const std::string& human);
 
 // Parses "12.34" with `decimals` places into base units; kInvalidArgument otherwise.
+// The light-client check of a header (height `h`, hash `header_hash`) without trusting the
+// node: the node's certificate for that height or a later one must carry a QC of 2f+1 of
+// genesis' validators over a block whose exec names a header, and parent hashes must lead
+// from that header down to this one. Returns a description ("certified by 3 of 4 ...").
+Result<std::string> verify_certified(rpc::Client& client, const ledger::Genesis& genesis, std::uint64_t h,
+                                     const crypto::Hash32& header_hash);
+
 Result<codec::U128> parse_amount(std::string_view text, unsigned decimals);
 
 }  // namespace formica::cli

@@ -235,52 +235,6 @@ Result<std::optional<Bytes>> verify_state(const Json& r, const ledger::BlockHead
   return value;
 }
 
-// The header at `h` through the node's certificate against the validator set of `genesis`
-// (the same check as `formica proof verify`).
-Result<std::string> verify_certified(rpc::Client& client, const ledger::Genesis& genesis, std::uint64_t h,
-                                     const crypto::Hash32& header_hash) {
-  std::vector<consensus::Validator> vals;
-  for (const auto& v : genesis.validators) vals.push_back({v.name, v.org, v.scheme, v.public_key, v.address});
-  if (vals.empty()) return make_error(ErrorCode::kFailedPrecondition, "genesis names no validators");
-  FORMICA_ASSIGN_OR_RETURN(auto vs, consensus::ValidatorSet::create(std::move(vals)));
-  const consensus::ChainParams params{genesis.rules.chain_id, genesis.rules.hash_alg};
-  Result<Json> answer = client.call("get_certificate", Json{{"height", h}});
-  for (int i = 0; i < 50 && !answer.ok() && answer.code() == ErrorCode::kNotFound; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    answer = client.call("get_certificate", Json{{"height", h}});
-  }
-  FORMICA_ASSIGN_OR_RETURN(Json cert, std::move(answer));
-  if (!cert.is_object() || !cert.contains("block_encoded") || !cert.contains("qc_encoded"))
-    return make_error(ErrorCode::kMalformed, "not a certificate");
-  FORMICA_ASSIGN_OR_RETURN(Bytes bb, base::from_hex(cert["block_encoded"].get<std::string>()));
-  FORMICA_ASSIGN_OR_RETURN(Bytes qb, base::from_hex(cert["qc_encoded"].get<std::string>()));
-  FORMICA_ASSIGN_OR_RETURN(auto block, codec::decode<consensus::BlockHeaderOnly>(bb));
-  FORMICA_ASSIGN_OR_RETURN(auto qc, codec::decode<consensus::QuorumCert>(qb));
-  FORMICA_ASSIGN_OR_RETURN(consensus::BlockId id, consensus::block_id(params, block));
-  if (qc.block_id != id) return make_error(ErrorCode::kVerificationFailed, "the QC certifies another block");
-  if (auto s = consensus::verify_qc(vs, qc, params); !s.ok())
-    return make_error(ErrorCode::kVerificationFailed, "quorum certificate: " + s.error().message);
-  std::uint64_t at = block.exec.height;
-  crypto::Hash32 expect = block.exec.header_hash;
-  if (at < h) return make_error(ErrorCode::kVerificationFailed, "certificate is for a lower height");
-  if (at - h > 10'000) return make_error(ErrorCode::kUnsupported, "certified header too far above this one");
-  while (at > h) {
-    FORMICA_ASSIGN_OR_RETURN(Json b, client.call("get_block", Json{{"height", at}}));
-    FORMICA_ASSIGN_OR_RETURN(Bytes hb, base::from_hex(b.value("header_encoded", "")));
-    FORMICA_ASSIGN_OR_RETURN(auto hdr, codec::decode<ledger::BlockHeader>(hb));
-    FORMICA_ASSIGN_OR_RETURN(crypto::Hash32 got, ledger::header_hash(hdr, genesis.rules.hash_alg));
-    if (got != expect || hdr.height != at)
-      return make_error(ErrorCode::kVerificationFailed,
-                        "header chain broken at height " + std::to_string(at));
-    expect = hdr.parent_hash;
-    --at;
-  }
-  if (expect != header_hash)
-    return make_error(ErrorCode::kVerificationFailed, "the certified chain does not contain this header");
-  return "certified by " + std::to_string(qc.signatures.size()) + " of " + std::to_string(vs.size()) +
-         " validators in round " + std::to_string(block.round);
-}
-
 struct Verified {
   Json trace;  // the trace, rebuilt from proved values only
   bool proofs_ok = false;
